@@ -140,6 +140,8 @@ var jaPatterns = []jaPattern{
 	{regexp.MustCompile(`^an empty list qualifies no one: list grades, or remove grades to take any$`), "空のリストでは誰も MQL になりません。グレードを並べるか、どのグレードでもよければ grades を消してください"},
 	{regexp.MustCompile(`^no band has a grade: the condition qualifies no one$`), "どの行動帯にもグレードがありません。この条件では誰も MQL になりません"},
 	{regexp.MustCompile(`^an empty list matches no one$`), "空のリストには誰も一致しません"},
+	{regexp.MustCompile(`^an empty list takes events of every type: list types, or remove type to take any$`), "空のリストではすべての種別のイベントに一致してしまいます。種別を並べるか、どの種別でもよければ type を消してください"},
+	{regexp.MustCompile(`^an empty list takes every page: list URL globs, or remove url to take any$`), "空のリストではすべてのページに一致してしまいます。URL のパターンを並べるか、どのページでもよければ url を消してください"},
 	{regexp.MustCompile(`^must be a number in half-width digits \(10, not １０\)$`), "数値は半角の数字で書いてください（１０ ではなく 10）"},
 	{regexp.MustCompile(`^must be true or false$`), "true または false にしてください"},
 	{regexp.MustCompile(`^must be a list$`), "リストにしてください"},

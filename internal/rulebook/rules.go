@@ -670,6 +670,14 @@ func Parse(name string, data []byte) (*Rules, error) {
 		for j, u := range p.list(m["url"], f+".url") {
 			br.URL = append(br.URL, p.urlPattern(u, fmt.Sprintf("%s.url[%d]", f, j)))
 		}
+		// An empty list, as a rule without the key, takes any: the rule
+		// meant to name some, and scored every event of its types instead.
+		if n := m["type"]; n != nil && n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
+			p.fail(n, f+".type", "an empty list takes events of every type: list types, or remove type to take any")
+		}
+		if n := m["url"]; n != nil && n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
+			p.fail(n, f+".url", "an empty list takes every page: list URL globs, or remove url to take any")
+		}
 		br.Form = p.pattern(m["form"], f+".form")
 		br.File = p.pattern(m["file"], f+".file")
 		br.Campaign = p.pattern(m["campaign"], f+".campaign")

@@ -74,3 +74,17 @@ func TestFormFileEventNeedTheirTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyTypeOrURLListRefused: url: [] (a list emptied in review) took
+// every page, as a rule without url does: pricing-page's 10 points went to
+// every page view, and the file loaded. type: [] beside a url took every
+// type. Each is refused, as an empty list of grades or values is.
+func TestEmptyTypeOrURLListRefused(t *testing.T) {
+	const mql = "mql: [{name: x, min_behaviour: 1}]\n"
+	refused(t, "behaviour:\n  - name: pricing-page\n    type: page_view\n    url: []\n    points: 10\n"+mql, 4, "behaviour[0].url", "an empty list takes every page: list URL globs, or remove url to take any")
+	refused(t, "behaviour:\n  - {name: pricing-page, type: [], url: \"/pricing*\", points: 10}\n"+mql, 2, "behaviour[0].type", "an empty list takes events of every type")
+	r, err := Parse("rules.yaml", []byte("behaviour:\n  - {name: pages, type: page_view, points: 1}\n  - {name: pricing, url: \"/pricing*\", points: 10}\n"+mql))
+	if err != nil || len(r.Behaviour[0].URL) != 0 || len(r.Behaviour[1].Types) != 0 {
+		t.Fatalf("%v %+v", err, r)
+	}
+}
