@@ -561,6 +561,14 @@ func globCanMatch(s string) bool {
 // and path ("www.example.com/pricing" is "https://www.example.com/pricing"),
 // else the path with its leading "/" ("app/pricing*" is "/app/pricing*").
 func globFix(s string) string {
+	// As typed with an IME left on or a stray space: "／pricing" (a
+	// full-width slash) and " /pricing" are "/pricing", "ｐｒｉｃｉｎｇ"
+	// "/pricing"; the same glob again was no help.
+	if f := strings.TrimSpace(FoldValue(s)); f != s {
+		if s = f; f != "" && globCanMatch(f) {
+			return f
+		}
+	}
 	host, _, _ := strings.Cut(s, "/")
 	switch {
 	case s == "":

@@ -63,7 +63,9 @@ mql: [{name: x, min_behaviour: 1000}]
 // path (from its "/"), the path with its hash route, and the whole URL
 // (from its scheme): one starting otherwise matches nothing, and a -100
 // rule written so (app/pricing* for /app/pricing*) silently did nothing.
-// It is refused with its line and what to write.
+// It is refused with its line and what to write: for a full-width slash
+// or a space before the "/", the glob without them ("／料金*" was to be
+// written "/／料金*", which can match nothing either).
 func TestURLGlobThatCannotMatchRefused(t *testing.T) {
 	for _, c := range []struct {
 		url, field, fix string
@@ -74,6 +76,10 @@ func TestURLGlobThatCannotMatchRefused(t *testing.T) {
 		{`"www.example.co.jp/pricing*"`, "behaviour[0].url[0]", `write "https://www.example.co.jp/pricing*"`},
 		{`"pricing"`, "behaviour[0].url[0]", `write "/pricing"`},
 		{`""`, "behaviour[0].url[0]", `write "/"`},
+		// A full-width slash (an IME left on) and a stray space before one.
+		{`"／料金*"`, "behaviour[0].url[0]", `write "/料金*"`},
+		{`" /pricing*"`, "behaviour[0].url[0]", `write "/pricing*"`},
+		{`"ｐｒｉｃｉｎｇ"`, "behaviour[0].url[0]", `write "/pricing"`},
 	} {
 		src := "name: x\nbehaviour:\n  - name: app-pricing\n    type: page_view\n    url: " + c.url + "\n    points: -100\nmql: [{name: x, min_behaviour: 1}]\n"
 		_, err := Parse("rules.yaml", []byte(src))
