@@ -137,6 +137,8 @@ var jaPatterns = []jaPattern{
 	{regexp.MustCompile(`^given twice$`), "2 回指定されています"},
 	{regexp.MustCompile(`^must be a string$`), "文字列にしてください"},
 	{regexp.MustCompile(`^must be a number$`), "数値にしてください"},
+	{regexp.MustCompile(`^must be a number: write (\S+) \(without quotes: a quoted number is text\)$`), "数値にしてください。引用符を付けずに $1 と書いてください（引用符で囲んだ数値は文字列になります）"},
+	{regexp.MustCompile(`^must be a number: write (\S+)$`), "数値にしてください。$1 と書いてください"},
 	{regexp.MustCompile(`^an empty list qualifies no one: list grades, or remove grades to take any$`), "空のリストでは誰も MQL になりません。グレードを並べるか、どのグレードでもよければ grades を消してください"},
 	{regexp.MustCompile(`^no band has a grade: the condition qualifies no one$`), "どの行動帯にもグレードがありません。この条件では誰も MQL になりません"},
 	{regexp.MustCompile(`^an empty list matches no one$`), "空のリストには誰も一致しません"},

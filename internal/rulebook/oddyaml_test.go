@@ -111,3 +111,24 @@ func TestTabIndentNamesItsLine(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestNumberWrittenAsTextSaysWhatToWrite: a weight quoted ("10", which
+// YAML reads as text), with a unit (10点, 15pt) or with separators
+// (1,000) was refused as "must be a number", which the reviewer had
+// written; the refusal says what to write.
+func TestNumberWrittenAsTextSaysWhatToWrite(t *testing.T) {
+	for _, c := range []struct{ value, says string }{
+		{`"10"`, "must be a number: write 10 (without quotes: a quoted number is text)"},
+		{`'-20'`, "must be a number: write -20 (without quotes"},
+		{`10点`, "must be a number: write 10"},
+		{`15 pt`, "must be a number: write 15"},
+		{`"1,000"`, "must be a number: write 1000"},
+		{`ten`, "must be a number"},
+	} {
+		_, err := Parse("rules.yaml", []byte("behaviour:\n  - name: a\n    type: page_view\n    points: "+c.value+"\nmql: [{name: x, min_behaviour: 1}]\n"))
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Line != 4 || pe.Field != "behaviour[0].points" || !strings.HasPrefix(pe.Msg, c.says) {
+			t.Errorf("points: %s: %v; want line 4 saying %q", c.value, err, c.says)
+		}
+	}
+}

@@ -331,10 +331,39 @@ func (p *parser) num(n *yaml.Node, field string) float64 {
 			p.fail(n, field, "must be a number in half-width digits (10, not １０)")
 			return 0
 		}
+		if fix, ok := numberFix(n); ok {
+			p.fail(n, field, "must be a number: write %s", fix)
+			return 0
+		}
 		p.fail(n, field, "must be a number")
 		return 0
 	}
 	return f
+}
+
+// numberRE is a number written with what YAML does not read as one: a
+// unit after it (10点, 10pt, 15 points) or thousands separators (1,000).
+var numberRE = regexp.MustCompile(`^([-+]?[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?:点|pt|pts|points?|ポイント)?$`)
+
+// numberFix is the number a scalar meant, as the file should write it,
+// when it is one written as text: quoted ("10"), with a unit (10点) or
+// with separators (1,000).
+func numberFix(n *yaml.Node) (string, bool) {
+	if n.Kind != yaml.ScalarNode {
+		return "", false
+	}
+	m := numberRE.FindStringSubmatch(strings.TrimSpace(n.Value))
+	if m == nil {
+		return "", false
+	}
+	num := strings.ReplaceAll(m[1], ",", "")
+	if f, err := strconv.ParseFloat(num, 64); err != nil || math.IsInf(f, 0) {
+		return "", false
+	}
+	if num == n.Value {
+		return num + " (without quotes: a quoted number is text)", true
+	}
+	return num, true
 }
 
 // MaxPoints bounds a rule's points either way. Points add up over a
