@@ -134,6 +134,7 @@ var jaPatterns = []jaPattern{
 	{regexp.MustCompile(`^not UTF-8 text \(saved as Shift_JIS\?\): save the file as UTF-8$`), "UTF-8 のテキストではありません（Shift_JIS で保存されていませんか）。ファイルを UTF-8 で保存してください"},
 	{regexp.MustCompile(`^a second document \(after ---\): the rules are one document$`), "2 つ目の文書（--- の後）があります。ルールは 1 つの文書に書いてください"},
 	{regexp.MustCompile(`^unknown key \(allowed: (.*)\)$`), "使えないキーです（使えるキー：$1）"},
+	{regexp.MustCompile(`^unknown key \(allowed: (.*)\); did you mean (\S+)\?$`), "使えないキーです（使えるキー：$1）。$2 の書き間違いではありませんか"},
 	{regexp.MustCompile(`^given twice$`), "2 回指定されています"},
 	{regexp.MustCompile(`^must be a string$`), "文字列にしてください"},
 	{regexp.MustCompile(`^must be a number$`), "数値にしてください"},

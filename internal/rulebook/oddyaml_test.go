@@ -132,3 +132,25 @@ func TestNumberWrittenAsTextSaysWhatToWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestMisspeltKeyNamesTheKey: a key misspelt (behavior, as US English
+// spells it; min_behavior; cap_per_days; Points) was refused listing every
+// key allowed there; the refusal names the one it most likely meant. Two
+// as near (mqb: mql or mqa?) name none.
+func TestMisspeltKeyNamesTheKey(t *testing.T) {
+	for _, c := range []struct {
+		src, field, says string
+		line             int
+	}{
+		{"behavior:\n  - {name: a, type: page_view, points: 1}\nmql: [{name: x, min_behaviour: 1}]\n", "behavior", "; did you mean behaviour?", 1},
+		{"mql:\n  - name: hot\n    min_behavior: 40\n", "mql[0].min_behavior", "; did you mean min_behaviour?", 3},
+		{"behaviour:\n  - {name: a, type: page_view, Points: 1, cap_per_days: 5}\nmql: [{name: x, min_behaviour: 1}]\n", "behaviour[0].Points", "; did you mean points?", 2},
+		{"mqb: {}\nmql: [{name: x, min_behaviour: 1}]\n", "mqb", "unknown key (allowed: name, decay, behaviour, fit, grades, bant, bands, mql, recycle, mqa)", 1},
+	} {
+		_, err := Parse("rules.yaml", []byte(c.src))
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Line != c.line || pe.Field != c.field || !strings.HasSuffix(pe.Msg, c.says) {
+			t.Errorf("%q: %v; want line %d, %s, ending %q", c.src, err, c.line, c.field, c.says)
+		}
+	}
+}

@@ -292,6 +292,10 @@ func (p *parser) fields(n *yaml.Node, field string, allowed ...string) map[strin
 			continue
 		}
 		if !ok {
+			if near := nearest(k, allowed); near != "" {
+				p.fail(n.Content[i], join(field, k), "unknown key (allowed: %s); did you mean %s?", strings.Join(allowed, ", "), near)
+				continue
+			}
 			p.fail(n.Content[i], join(field, k), "unknown key (allowed: %s)", strings.Join(allowed, ", "))
 			continue
 		}
@@ -301,6 +305,48 @@ func (p *parser) fields(n *yaml.Node, field string, allowed ...string) map[strin
 		out[k] = n.Content[i+1]
 	}
 	return out
+}
+
+// nearest is the allowed key a misspelt one most likely meant (behavior,
+// min_behavior, Points, cap_per_days): the one within two edits of it,
+// case aside; "" when none is, or two are as near.
+func nearest(k string, allowed []string) string {
+	best, bestD, tie := "", 3, false
+	for _, a := range allowed {
+		d := editDistance(strings.ToLower(k), a)
+		switch {
+		case d < bestD:
+			best, bestD, tie = a, d, false
+		case d == bestD:
+			tie = true
+		}
+	}
+	if tie {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance of two strings, by rune.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur := make([]int, len(rb)+1)
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(rb)]
 }
 
 func join(a, b string) string {
