@@ -364,6 +364,10 @@ func TestParseErrorsNameLineAndField(t *testing.T) {
 		{"decay:\n  half_life: NaNd\nmql: [{name: x, min_behaviour: 1}]\n", 2, "decay.half_life"},
 		{"decay:\n  half_life: 1e300d\nmql: [{name: x, min_behaviour: 1}]\n", 2, "decay.half_life"},
 		{"decay:\n  half_life: 200000d\nmql: [{name: x, min_behaviour: 1}]\n", 2, "decay.half_life"},
+		// Too short to keep any point until the next event: nobody ever
+		// qualified, and the file loaded.
+		{"decay:\n  half_life: 1ns\nmql: [{name: x, min_behaviour: 1}]\n", 2, "decay.half_life"},
+		{"decay:\n  half_life: 59m\nmql: [{name: x, min_behaviour: 1}]\n", 2, "decay.half_life"},
 		{"recycle:\n  cooldown: Infd\nmql: [{name: x, min_behaviour: 1}]\n", 2, "recycle.cooldown"},
 		// Points that add up to +Inf (no JSON carries it) over two events.
 		{"behaviour:\n  - {name: a, type: download, points: 1e308}\nmql: [{name: x, min_behaviour: 1}]\n", 2, "behaviour[0].points"},

@@ -728,8 +728,13 @@ func Parse(name string, data []byte) (*Rules, error) {
 	label := p.str(top["name"], "name")
 	if d := p.fields(top["decay"], "decay", "half_life"); d["half_life"] != nil {
 		hl, err := parseDuration(p.str(d["half_life"], "decay.half_life"))
-		if err != nil {
+		switch {
+		case err != nil:
 			p.fail(d["half_life"], "decay.half_life", "%v", err)
+		case hl < time.Hour:
+			// 1ns or 1s parses, and every point then decays to nothing
+			// before the next event: no one ever qualifies, silently.
+			p.fail(d["half_life"], "decay.half_life", "%s is too short: points would be gone before the next event; write at least 1h (e.g. 30d)", p.str(d["half_life"], "decay.half_life"))
 		}
 		r.HalfLife = hl
 	}
