@@ -288,6 +288,10 @@ var ja = map[string]string{
 	"Conditions in force and what they produced": "適用中の条件とその結果",
 	"candidate":             "案",
 	"Would stop being MQLs": "MQL でなくなる人",
+	// People whose events expired (event_retention): not judged by the lab.
+	"History expired: not judged": "履歴の保存期間切れ（判定せず）",
+	"of them %d MQLs now":         "うち現在 MQL %d 人",
+	"History expired: %d people not judged (%d of them MQLs now). Their first touch or MQL is older than the oldest of their events kept (event_retention): a replay without those events cannot say what either file makes of them, so they are in neither list below nor in its shares.": "履歴の保存期間切れ：%d 人は判定していません（うち現在 MQL %d 人）。初回接点または MQL が、保存されている最も古い行動より前です（event_retention）。その行動なしの再生では、どちらのルールでどうなるかが分からないため、下の一覧にもその割合にも含めていません。",
 	"Suggestions from sales' outcomes (JSON, with a diff of the rules file)": "営業の結果からの提案（JSON、ルールファイルの差分付き）",
 	"in force":                        "適用中",
 	"accepted":                        "受入",

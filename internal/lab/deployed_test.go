@@ -97,8 +97,15 @@ func deployedHistory(seed int64, n int, start time.Time) map[string][]deployedEv
 // does, event by event in time order (the form stored, its person made and
 // linked, then the form scored), each when it happened.
 func scoreLive(t *testing.T, rules *rulebook.Rules, hist map[string][]deployedEvent, now time.Time) *replayFixture {
+	return scoreLiveKept(t, rules, hist, now, 0)
+}
+
+// scoreLiveKept is scoreLive with raw events kept for retention after
+// their receipt (event_retention; 0: kept).
+func scoreLiveKept(t *testing.T, rules *rulebook.Rules, hist map[string][]deployedEvent, now time.Time, retention time.Duration) *replayFixture {
 	ctx := context.Background()
 	f := newReplayFixture(t, now, rules)
+	f.log.Retention = retention
 	emails := make([]string, 0, len(hist))
 	for e := range hist {
 		emails = append(emails, e)

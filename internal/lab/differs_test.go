@@ -19,13 +19,13 @@ func TestReplaySoonerIsAttributes(t *testing.T) {
 	click := form.Add(-2 * time.Hour)
 	v := qualify.Verdict{Grade: "A"}
 	cur := qualify.Simulation{Rules: "r1", Verdict: qualify.Verdict{Grade: "A"}, First: click.Add(-time.Hour)}
-	if got := differs("r1", v, form, cur, click); got != "attributes" {
+	if got := differs("r1", v, form, cur, click, false); got != "attributes" {
 		t.Errorf("the replay raised it sooner: %q, want attributes", got)
 	}
-	if got := differs("r1", v, form, cur, form); got != "other" {
+	if got := differs("r1", v, form, cur, form, false); got != "other" {
 		t.Errorf("the replay raised it then, under another condition: %q, want other", got)
 	}
-	if got := differs("r1", v, form, cur, time.Time{}); got != "other" {
+	if got := differs("r1", v, form, cur, time.Time{}, false); got != "other" {
 		t.Errorf("the replay raised none: %q, want other", got)
 	}
 }

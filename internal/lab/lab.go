@@ -113,6 +113,14 @@ type Report struct {
 	// raised: where they differ, how many and why, so that a reader can
 	// tell the replay's own gaps from what the rules would change.
 	Check Check `json:"check"`
+	// HistoryExpired counts the people not judged: their stored events no
+	// longer reach back to what their live record was built from (events
+	// past event_retention expire, their score record and MQLs stay). A
+	// replay of them, under any file, lacks events live scoring counted,
+	// so it cannot say whether a file would make them an MQL: they are in
+	// neither list (WouldBecome, WouldStop) nor group (Become, Stop). The
+	// replays' counts include them (both files replay the same events).
+	HistoryExpired Expired `json:"historyExpired"`
 
 	loc   *time.Location // the zone Text dates in (Lab.Loc)
 	order []string       // behaviour rules, the candidate's in its order, then those only in force
@@ -263,10 +271,37 @@ type Check struct {
 	// Why: "rules" (raised under another rules file than the one in
 	// force), "attributes" (the grade, BANT or exclusion it was judged on
 	// is not today's: the replay has only today's attributes), "events"
-	// (events before it are gone past event_retention), "other" (none
+	// (events before it are gone past event_retention, or the person's
+	// history expired: historyGone), "other" (none
 	// of these: events judged together in one batch live, which the
 	// replay judges one by one, or a person's browser linked later).
 	Why map[string]int `json:"why"`
+}
+
+// Expired counts the people whose history expired (historyGone), not judged.
+type Expired struct {
+	People int `json:"people"`
+	MQLs   int `json:"mqls"` // of them, MQLs as stored (StoredMQL)
+}
+
+// historyGone reports whether a person's replayable history no longer
+// reaches back to what their record was built from: the score record
+// keeps their first touch (an event's time) and each MQL its qualifying
+// event's time, and the replay's first event (first; zero: none left) is
+// later. Raw events expire past event_retention (DynamoDB's TTL, the
+// embedded store's PurgeExpired); records and MQLs stay. An MQL that
+// names no scored event (raised on attributes alone) needs none.
+func historyGone(rp *reports.Person, first time.Time) bool {
+	gone := func(at time.Time) bool { return !at.IsZero() && (first.IsZero() || at.Before(first)) }
+	if len(rp.Rec.Touches) > 0 && gone(rp.Rec.Touches[0].At) {
+		return true
+	}
+	for _, m := range rp.MQLs {
+		if len(m.Events) > 0 && gone(m.At) {
+			return true
+		}
+	}
+	return false
 }
 
 // Person is someone a candidate moves, with what sales made of them so far.
@@ -522,6 +557,16 @@ func (l *Lab) tally(rep *Report, rp *reports.Person, p identity.Person, cur, can
 	}
 	rep.Check.add(rp, cur)
 	stored := StoredMQL(rp)
+	if historyGone(rp, cur.First) {
+		// Not judged: a replay without the events live scoring counted
+		// says nothing of what either file makes of them (the rules in
+		// force "lost" most MQLs raised before event_retention).
+		rep.HistoryExpired.People++
+		if stored {
+			rep.HistoryExpired.MQLs++
+		}
+		return
+	}
 	if stored == (len(can.MQLs) > 0) {
 		return
 	}
@@ -552,6 +597,7 @@ func (c *Check) add(rp *reports.Person, cur qualify.Simulation) {
 	if c.Why == nil {
 		c.Why = map[string]int{}
 	}
+	gone := historyGone(rp, cur.First)
 	replayed := map[int]qualify.SimMQL{}
 	for _, m := range cur.MQLs {
 		replayed[m.Cycle] = m
@@ -569,22 +615,24 @@ func (c *Check) add(rp *reports.Person, cur qualify.Simulation) {
 		if r, ok := replayed[m.Cycle]; ok {
 			sooner = r.At
 		}
-		c.Why[differs(m.Rules, m.Verdict, m.At, cur, sooner)]++
+		c.Why[differs(m.Rules, m.Verdict, m.At, cur, sooner, gone)]++
 	}
 	for _, m := range cur.MQLs {
 		if !raised[m.Cycle] {
 			c.Extra++
 			// The score record's last judgement is live scoring's with
 			// the attributes it had then.
-			c.Why[differs(rp.Rec.Rules, rp.Rec.Verdict, m.At, cur, time.Time{})]++
+			c.Why[differs(rp.Rec.Rules, rp.Rec.Verdict, m.At, cur, time.Time{}, gone)]++
 		}
 	}
 }
 
 // differs says why live scoring, judging under rules with the verdict v
 // (around at), and the replay cur can disagree; replayAt is when the
-// replay raised its MQL of the cycle (zero: it raised none).
-func differs(rules string, v qualify.Verdict, at time.Time, cur qualify.Simulation, replayAt time.Time) string {
+// replay raised its MQL of the cycle (zero: it raised none); gone, that
+// the person's history expired (historyGone): events the record was built
+// from are past retention, though the MQL's own may be kept.
+func differs(rules string, v qualify.Verdict, at time.Time, cur qualify.Simulation, replayAt time.Time, gone bool) string {
 	switch {
 	case rules != "" && rules != cur.Rules:
 		return "rules"
@@ -596,7 +644,7 @@ func differs(rules string, v qualify.Verdict, at time.Time, cur qualify.Simulati
 		// title a later form gave grades the earlier events (a list, a
 		// click, then the form). The grade is the same by the MQL.
 		return "attributes"
-	case cur.First.IsZero() || cur.First.After(at):
+	case gone || cur.First.IsZero() || cur.First.After(at):
 		return "events"
 	}
 	return "other"
@@ -765,6 +813,9 @@ func (r Report) Text() string {
 	}
 	b.WriteString("\n")
 	b.WriteString("\nwho moves: against who is an MQL as stored, not against the replay under the rules in force\n")
+	if x := r.HistoryExpired; x.People > 0 {
+		fmt.Fprintf(&b, "history expired: %d people not judged (%d of them MQLs as stored): their first touch or MQL is older than their first event kept (event_retention); in neither list below\n", x.People, x.MQLs)
+	}
 	for _, g := range []struct {
 		title string
 		ps    []Person
