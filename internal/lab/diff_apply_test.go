@@ -143,25 +143,37 @@ func TestSuggestionsDiffApplies(t *testing.T) {
 					t.Errorf("no evidence for %s:\n%s", it.Proposal.Field, d)
 				}
 			}
-			git, err := exec.LookPath("git")
-			if err != nil {
-				return // applyUnified stands for it
-			}
-			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte(c.text), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(dir, "s.diff"), []byte(d), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			cmd := exec.Command(git, "apply", "--unsafe-paths", "s.diff")
-			cmd.Dir = dir
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("git apply: %v %s\n%s", err, out, d)
-			}
-			if b, _ := os.ReadFile(filepath.Join(dir, "rules.yaml")); string(b) != strings.Join(want, "") {
+			if b, ok := gitApply(t, c.text, d); ok && b != strings.Join(want, "") {
 				t.Fatalf("git applied:\n%s", b)
 			}
 		})
 	}
+}
+
+// gitApply applies the suggestions' diff d to the rules file text with git
+// apply, as a reviewer does, and returns the file it makes; ok is false
+// when there is no git (applyUnified stands for it).
+func gitApply(t *testing.T, text, d string) (string, bool) {
+	t.Helper()
+	git, err := exec.LookPath("git")
+	if err != nil {
+		return "", false
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "s.diff"), []byte(d), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(git, "apply", "--unsafe-paths", "s.diff")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git apply: %v %s\n%s", err, out, d)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b), true
 }

@@ -314,7 +314,12 @@ func pointsProposal(e *Evidence, base float64, field string, lines map[string]sp
 // thresholdProposal raises a condition's min_behaviour to the behaviour
 // score that separates the MQLs sales rejected from those they accepted,
 // when raising it would have spared sales at least twice as many
-// rejections as it would have cost acceptances.
+// rejections as it would have cost acceptances, and the MQLs below it were
+// clearly less often accepted than those it keeps: the whole 95% interval
+// of their rate under the kept ones' rate, as judge holds a rule against
+// all MQLs. Without that, a condition whose MQLs sales all rejected was
+// proposed the highest score seen: every MQL below it was rejected, and so
+// was every one above.
 func thresholdProposal(e *Evidence, base, current float64, mine []fate, field string, lines map[string]spot) *Proposal {
 	if e.judge(base); e.Answered < MinPerRule {
 		return nil
@@ -330,30 +335,45 @@ func thresholdProposal(e *Evidence, base, current float64, mine []fate, field st
 		}
 	}
 	sort.Float64s(cands)
-	best, bestScore, bestAcc, bestRej := 0.0, 0.0, 0, 0
+	best, bestScore, bestAcc, bestRej, bestKept, bestKeptAcc := 0.0, 0.0, 0, 0, 0, 0
+	spares := false // some threshold spared enough rejections, but kept MQLs no better
 	for _, t := range cands {
-		acc, rej := 0, 0 // below t: would no longer qualify
+		acc, rej := 0, 0      // below t: would no longer qualify
+		kept, keptAcc := 0, 0 // at or above t
 		for _, f := range mine {
-			if f.m.Verdict.Behaviour < t {
+			switch {
+			case f.m.Verdict.Behaviour >= t:
+				kept++
 				if good(f.o) {
-					acc++
-				} else {
-					rej++
+					keptAcc++
 				}
+			case good(f.o):
+				acc++
+			default:
+				rej++
 			}
 		}
-		if rej >= 2 && rej >= 2*acc {
-			if score := float64(rej - 2*acc); score > bestScore {
-				best, bestScore, bestAcc, bestRej = t, score, acc, rej
-			}
+		if rej < 2 || rej < 2*acc {
+			continue
+		}
+		spares = true
+		if _, hi := Wilson(acc, acc+rej); kept == 0 || hi >= float64(keptAcc)/float64(kept) {
+			continue // no clear difference between the MQLs it drops and those it keeps
+		}
+		if score := float64(rej - 2*acc); score > bestScore {
+			best, bestScore, bestAcc, bestRej, bestKept, bestKeptAcc = t, score, acc, rej, kept, keptAcc
 		}
 	}
 	if best == 0 {
-		e.Verdict += "; no higher min_behaviour spares sales clearly more rejections than acceptances"
+		if spares {
+			e.Verdict += "; no higher min_behaviour drops MQLs clearly less often accepted than those it keeps"
+		} else {
+			e.Verdict += "; no higher min_behaviour spares sales clearly more rejections than acceptances"
+		}
 		return nil
 	}
-	e.Verdict += fmt.Sprintf("; below behaviour %g: %d rejected, %d accepted", best, bestRej, bestAcc)
-	why := fmt.Sprintf("raise condition %q min_behaviour %g -> %g: of its %d answered MQLs, those below %g were %d rejected and %d accepted; %s", e.Name, current, best, len(mine), best, bestRej, bestAcc, e.summary())
+	e.Verdict += fmt.Sprintf("; below behaviour %g: %d rejected, %d accepted; at or above it: %d of %d accepted", best, bestRej, bestAcc, bestKeptAcc, bestKept)
+	why := fmt.Sprintf("raise condition %q min_behaviour %g -> %g: of its %d answered MQLs, those below %g were %d rejected and %d accepted, those at or above it %d of %d accepted; %s", e.Name, current, best, len(mine), best, bestRej, bestAcc, bestKeptAcc, bestKept, e.summary())
 	return at.propose(field, current, best, why)
 }
 
