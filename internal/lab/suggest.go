@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/reports"
+	"github.com/baton-hq/baton/internal/rulebook"
 	"gopkg.in/yaml.v3"
 )
 
@@ -288,7 +290,9 @@ func (e *Evidence) judge(base float64) int {
 }
 
 // pointsProposal scales a rule's points by how its MQLs fared against all
-// MQLs (at most doubled, at least zero) when the difference is clear.
+// MQLs (at most doubled, at least zero) when the difference is clear,
+// within the rules file's bound (rulebook.MaxPoints): doubled past it, the
+// proposal made a file the parser refuses.
 func pointsProposal(e *Evidence, base float64, field string, lines map[string]spot) *Proposal {
 	dir := e.judge(base)
 	at, ok := lines[field]
@@ -300,6 +304,7 @@ func pointsProposal(e *Evidence, base float64, field string, lines map[string]sp
 	if e.Points < 0 { // a penalty: people it hit did better than average, soften it; worse, harden it
 		to = math.Round(e.Points / math.Max(ratio, 0.5))
 	}
+	to = math.Max(-rulebook.MaxPoints, math.Min(rulebook.MaxPoints, to))
 	if to == e.Points {
 		return nil
 	}
@@ -385,7 +390,7 @@ type spot struct {
 }
 
 func (s spot) propose(field string, from, to float64, why string) *Proposal {
-	nv := fmt.Sprintf("%g", to)
+	nv := strconv.FormatFloat(to, 'f', -1, 64) // 1000000, not %g's 1e+06
 	newLine := s.text
 	if c := s.col - 1; c >= 0 && c+len(s.value) <= len(s.text) && s.text[c:c+len(s.value)] == s.value {
 		newLine = s.text[:c] + nv + s.text[c+len(s.value):]
