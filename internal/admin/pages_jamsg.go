@@ -188,6 +188,7 @@ var jaPatterns = []jaPattern{
 	{regexp.MustCompile(`^unknown role (".*") \((.*)\)$`), "役割 $1 はありません（$2）"},
 	{regexp.MustCompile(`^bad duration (".*") \(e\.g\. 30d, 72h\)$`), "期間 $1 を読み取れません（例：30d、72h）"},
 	{regexp.MustCompile(`^bad duration (".*"): write it in half-width characters \(30d, not ３０d\)$`), "期間 $1 を読み取れません。半角で書いてください（３０d ではなく 30d）"},
+	{regexp.MustCompile(`^(".*") is too short: points would be gone before the next event; write at least 1h \(e\.g\. 30d\)$`), "$1 は短すぎます。次のイベントまでにポイントが消えてしまいます。1h 以上を指定してください（例：30d）"},
 	{regexp.MustCompile(`^(".*") is the name of the rule fit\.free_mail adds: give this rule another name$`), "$1 は fit.free_mail が自動で加えるルールの名前です。このルールには別の名前を付けてください"},
 	{regexp.MustCompile(`^an empty domain: give an email domain \(rival\.com\)$`), "ドメインが空です。メールアドレスのドメイン（rival.com など）を書いてください"},
 	{regexp.MustCompile(`^(".*") is no email domain: write (".*") \(its subdomains are included\)$`), "$1 はメールアドレスのドメインではありません。$2 と書いてください（サブドメインも含まれます）"},

@@ -734,7 +734,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 		case hl < time.Hour:
 			// 1ns or 1s parses, and every point then decays to nothing
 			// before the next event: no one ever qualifies, silently.
-			p.fail(d["half_life"], "decay.half_life", "%s is too short: points would be gone before the next event; write at least 1h (e.g. 30d)", p.str(d["half_life"], "decay.half_life"))
+			p.fail(d["half_life"], "decay.half_life", "%q is too short: points would be gone before the next event; write at least 1h (e.g. 30d)", p.str(d["half_life"], "decay.half_life"))
 		}
 		r.HalfLife = hl
 	}
