@@ -265,7 +265,12 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 		// hot-and-fit). Events before it, even of the same time, are
 		// the anonymous history. Only a person known before an event of
 		// theirs (a recipient list, an earlier link) was judged without it.
-		if !identified && (i == ident || ident < 0 && !ev.Timestamp.Before(p.CreatedAt)) {
+		// A person identified by no event of theirs (a list's recipient)
+		// was known to live scoring for every event it received after
+		// their creation, even one dated before it: an exhibition's list
+		// imported after the newsletter's, its touch dated the show's
+		// day, was judged then.
+		if !identified && (i == ident || ident < 0 && !seen.Before(p.CreatedAt)) {
 			identified = true
 			if i != ident {
 				at := p.CreatedAt
@@ -290,7 +295,13 @@ func (q *Qualifier) replayIn(e Engine, p identity.Person, tl []event.Event, recy
 			}
 		}
 		if identified {
-			if err := eval(seen, ev.Timestamp); err != nil {
+			// An MQL is no earlier than the person's creation, as
+			// live scoring dates it (qualifiedAt).
+			dated := ev.Timestamp
+			if dated.Before(p.CreatedAt) {
+				dated = p.CreatedAt
+			}
+			if err := eval(seen, dated); err != nil {
 				return s, err
 			}
 		}
