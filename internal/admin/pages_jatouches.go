@@ -44,6 +44,9 @@ var touchReasonParts = []jaPattern{
 	{regexp.MustCompile(`date \(日付\) or \?date=(?: \(the report's (.+?) (".*?"): .*\))?`), "日付（列、またはフォームの日付。レポートの $1 $2 は読み取れません）"},
 	{regexp.MustCompile(`channel \(exhibition/展示会, seminar/セミナー, webinar/ウェビナー, business-card/名刺交換\) or \?channel=`), "接点の種類（列、またはフォームの接点の種類：展示会、セミナー、ウェビナー、名刺交換）"},
 	{regexp.MustCompile(`（列、またはフォームの日付。レポートの   は読み取れません）`), "（列、またはフォームの日付）"},
+	// The columns a list lacks, listed as Japanese lists them (the API's
+	// ", " between them read "イベント名（…）, 日付（…）").
+	{regexp.MustCompile(`）, (イベント名|日付|接点の種類)（`), "）、$1（"},
 }
 
 // TouchReason is why a row of an offline touches list (or the list) was

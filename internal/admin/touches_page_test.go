@@ -130,3 +130,23 @@ func TestTouchesPage(t *testing.T) {
 		t.Errorf("GET by an API client: %d %s", a.code, a.body)
 	}
 }
+
+// TestTouchesPageListsMissingColumnsInJapanese: a list with an email
+// column alone, sent without the form's event, date and channel (the
+// newsletter's docs/examples/recipients.csv, say), is refused naming the
+// three columns it lacks, on the Japanese page as a Japanese list
+// (イベント名（…）、日付（…）、接点の種類（…）); they were joined by the
+// API's ", ".
+func TestTouchesPageListsMissingColumnsInJapanese(t *testing.T) {
+	f := touchesFixture(t)
+	cookie, csrf := f.login(fullToken)
+	a := f.uploadTouches(cookie, csrf, "/admin/touches?lang=ja", []byte("メールアドレス,氏名\r\nx@acme.example,山田 太郎\r\n"), nil, "Accept", "text/html")
+	want := `id="import-error">必要な列がありません：イベント名（列、またはフォームのイベント名）、日付（列、またはフォームの日付）、接点の種類（列、またはフォームの接点の種類：展示会、セミナー、ウェビナー、名刺交換）。`
+	if a.code != 400 || !strings.Contains(a.body, want) {
+		t.Errorf("a list of emails alone: %d, want %s in:\n%s", a.code, want, a.body)
+	}
+	a = f.uploadTouches(cookie, csrf, "/admin/touches?lang=en", []byte("email\r\nx@acme.example\r\n"), nil, "Accept", "text/html")
+	if want := "missing columns: event (イベント名) or ?event=, date (日付) or ?date=, channel"; a.code != 400 || !strings.Contains(a.body, want) {
+		t.Errorf("the English page: %d, want %s in:\n%s", a.code, want, a.body)
+	}
+}
