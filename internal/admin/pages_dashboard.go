@@ -26,6 +26,8 @@ type dashboardView struct {
 	CSV                                 map[string]string   // report -> its CSV with this page's filters (the template adds the language)
 	Error                               string
 	Dead                                *deadAlert // dead letters waiting for a replay (nil: none)
+	NoLeads                             bool       // the store has no lead at all, whatever the filters: the page says what brings them
+	Demo                                bool       // a demo site is served (the local stack): NoLeads links to it
 }
 
 type funnelRow struct {
@@ -108,9 +110,13 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	channels := map[string]bool{}
+	v.NoLeads, v.Demo = true, h.Demo
 	for _, row := range reports.Funnel(people, reports.Filter{Loc: f.Loc}) {
 		if row.Group != "(all)" && row.Group != "(none)" {
 			channels[row.Group] = true
+		}
+		if row.Group == "(all)" && row.Counts["lead"] > 0 {
+			v.NoLeads = false
 		}
 	}
 	v.Channels = sortedKeys(channels)

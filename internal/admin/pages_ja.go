@@ -278,6 +278,10 @@ var ja = map[string]string{
 	"won":           "受注",
 	"open breaches": "未対応の SLA 超過",
 	"not delivered": "未配信",
+
+	// The reports of a store without a lead say what brings them.
+	"No leads yet: the reports count the people Baton has identified and scored, from a form sent on a page with the tag, a recipient's click on a newsletter's link, or an offline touches import.": "まだリードはいません。レポートは Baton が本人を特定してスコアを付けた人を数えます（タグを埋め込んだページのフォーム送信、メールのリンクをクリックした受信者、オフライン接点の取り込み）。",
+
 	"Awaiting an answer, taken by no connector: not sales' breach; see the MQL list's dead letters.": "回答待ちのうち、どの連携先にも配信されていない MQL です。営業の SLA 超過には数えません。MQL 一覧のデッドレターを確認してください。",
 	"Browse the demo site and send its contact form.":                                                "デモサイトを閲覧して問い合わせフォームを送信してください。",
 	"Leads come here once the tag is on your site (README: Embedding the tag) and people qualify.":   "サイトにタグを設置し（README の「Embedding the tag」）、MQL の条件を満たす人が出ると、ここにリードが届きます。",
