@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -34,7 +35,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, "baton:", err)
 		os.Exit(1)
 	}
-	fmt.Printf(`Baton is running on %[1]s (data in %[2]s)
+	banner(os.Stdout, cfg, s.URL)
+	<-ctx.Done()
+	if err := s.Close(); err != nil {
+		log.Error("shutdown", "err", err)
+	}
+}
+
+// banner tells who started Baton where everything is, and what it lacks.
+func banner(w io.Writer, cfg *config.Config, url string) {
+	fmt.Fprintf(w, `Baton is running on %[1]s (data in %[2]s)
 
   demo site     %[1]s/demo/
   tag           %[1]s/t.js
@@ -44,22 +54,24 @@ func main() {
   dashboard     %[1]s/admin/   (sign in with the admin token)
   MQL inbox     %[1]s/admin/inbox
 
-`, s.URL, cfg.DataDir)
+`, url, cfg.DataDir)
 	if cfg.File.Timezone == "" {
 		// The workspace's times and report days are UTC until a zone is
 		// set: a Japanese team saw 13:05 for 22:05 and nothing said why.
-		fmt.Printf("  times are UTC: for Japan's, set BATON_CONFIG to a file saying timezone: Asia/Tokyo (infra/baton.example.yaml)\n")
+		fmt.Fprintf(w, "  times are UTC: for Japan's, set BATON_CONFIG to a file saying timezone: Asia/Tokyo (infra/baton.example.yaml)\n")
+	}
+	if cfg.RulesFile == "" {
+		// Started outside the repository (a copied binary), the shipped
+		// rules are not found: everything is collected and nothing is
+		// scored, which a WARN line alone did not make plain.
+		fmt.Fprintf(w, "  scoring is OFF: no rules file found; set BATON_RULES to one (the repository's infra/rules.yaml is found when Baton runs inside the repository)\n")
 	}
 	for _, name := range cfg.Generated {
 		v := cfg.AdminToken
 		if name == "BATON_WRITE_KEY" {
 			v = cfg.WriteKey
 		}
-		fmt.Printf("  %s was not set; generated for this run: %s\n", name, v)
+		fmt.Fprintf(w, "  %s was not set; generated for this run: %s\n", name, v)
 	}
-	fmt.Printf("\n  curl -H \"Authorization: Bearer %s\" \"%s/admin/people?email=you@example.com\"\n\nCtrl-C stops.\n", cfg.AdminToken, s.URL)
-	<-ctx.Done()
-	if err := s.Close(); err != nil {
-		log.Error("shutdown", "err", err)
-	}
+	fmt.Fprintf(w, "\n  curl -H \"Authorization: Bearer %s\" \"%s/admin/people?email=you@example.com\"\n\nCtrl-C stops.\n", cfg.AdminToken, url)
 }
