@@ -228,6 +228,7 @@ var auditWhy = map[string]string{
 	"send:gone": "erased or withdrew consent", "send:queued": "queued already",
 	"replay:unconfigured": "connector not configured", "replay:missing": "no such dead letter", "replay:gone": "records expired",
 	"replay:refused": "no hand-off", "replay:unreached": "not reached",
+	"upload:none": "no file", "upload:large": "file too large", "upload:unreadable": "file unreadable",
 }
 
 // auditWriter is the statusWriter under w, nil when the request is not

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/calendar"
 	"github.com/baton-hq/baton/internal/click"
 	"github.com/baton-hq/baton/internal/csvin"
@@ -538,9 +539,11 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 	f, err := h.uploadedFile(r, "list")
 	switch {
 	case errors.Is(err, errNotOneFile):
+		auditResult(w, audit.ResultRefused, auditWhy["upload:none"])
 		answer(http.StatusBadRequest, campaignView{Upload: chooseOne})
 		return
 	case errors.Is(err, errFileTooLarge):
+		auditResult(w, audit.ResultRefused, auditWhy["upload:large"])
 		h.pageError(w, r, http.StatusRequestEntityTooLarge, "../../", fileTooLarge(h.maxUpload()))
 		return
 	case err != nil:
@@ -560,6 +563,7 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 		Say: func(e recipientcsv.RowError) string { return p.T(fmt.Sprintf("line %d: %s", e.Line, e.Reason)) }})
 	if err != nil {
 		if errors.As(err, new(listError)) {
+			auditResult(w, audit.ResultRefused, auditWhy["upload:unreadable"])
 			answer(http.StatusBadRequest, campaignView{Upload: "The list could not be read: " + err.Error()})
 			return
 		}

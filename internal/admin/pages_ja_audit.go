@@ -58,6 +58,9 @@ var jaAudit = map[string]string{
 	"reason:records expired":            "ストリームの記録が期限切れ",
 	"reason:no hand-off":                "送信するリードなし",
 	"reason:not reached":                "デッドレターに届かず",
+	"reason:no file":                    "ファイルの指定なし",
+	"reason:file too large":             "ファイルが大きすぎる",
+	"reason:file unreadable":            "ファイルを読み取れない",
 
 	"auth:token":   "API トークン",
 	"auth:session": "ブラウザのセッション",

@@ -17,6 +17,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/fanout"
 	"github.com/baton-hq/baton/internal/httpx"
@@ -85,8 +86,10 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 		var mbe *http.MaxBytesError
 		switch {
 		case errors.As(err, &mbe):
+			auditResult(w, audit.ResultRefused, auditWhy["upload:large"])
 			httpx.Error(w, http.StatusRequestEntityTooLarge, "the CSV is larger than "+megabytes(h.maxUpload())+" MB: split it and upload each part")
 		case errors.As(err, new(listError)):
+			auditResult(w, audit.ResultRefused, auditWhy["upload:unreadable"])
 			httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: err.Error()})
 		default:
 			h.fail(w, r, err)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/offline"
@@ -37,8 +38,10 @@ func (h *Handler) touches(w http.ResponseWriter, r *http.Request) {
 	var fe *offline.FileError
 	switch {
 	case errors.As(err, &mbe):
+		auditResult(w, audit.ResultRefused, auditWhy["upload:large"])
 		httpx.Error(w, http.StatusRequestEntityTooLarge, "the CSV is larger than "+megabytes(h.maxUpload())+" MB: split it and import each part")
 	case errors.As(err, &fe):
+		auditResult(w, audit.ResultRefused, auditWhy["upload:unreadable"])
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: fe.Msg})
 	case err != nil:
 		h.fail(w, r, err) // the store: importing the file again completes it
@@ -93,14 +96,15 @@ func (h *Handler) renderTouches(w http.ResponseWriter, r *http.Request, status i
 // API's JSON.
 func (h *Handler) uploadTouches(w http.ResponseWriter, r *http.Request) {
 	const chooseOne = "Choose one CSV file of offline touches."
-	var problem string
+	var problem, why string                                  // why: the audit trail's word for the refusal
 	if err := parseUpload(w, r, h.maxUpload()); err != nil { // parsed already unless the CSRF token came in the header
 		status, msg := formError(err)
 		if status == http.StatusRequestEntityTooLarge {
+			auditResult(w, audit.ResultRefused, auditWhy["upload:large"])
 			h.pageOrJSON(w, r, status, touchesView{Error: msg}, msg)
 			return
 		}
-		problem = chooseOne
+		problem, why = chooseOne, "upload:none"
 	}
 	form := touchForm{Channel: strings.TrimSpace(r.PostFormValue("channel")), Event: strings.TrimSpace(r.PostFormValue("event")), Date: strings.TrimSpace(r.PostFormValue("date"))}
 	var f multipart.File
@@ -108,15 +112,16 @@ func (h *Handler) uploadTouches(w http.ResponseWriter, r *http.Request) {
 		var err error
 		switch f, err = h.uploadedFile(r, "file"); {
 		case errors.Is(err, errNotOneFile):
-			problem = chooseOne
+			problem, why = chooseOne, "upload:none"
 		case errors.Is(err, errFileTooLarge):
-			problem = fileTooLarge(h.maxUpload())
+			problem, why = fileTooLarge(h.maxUpload()), "upload:large"
 		case err != nil:
 			h.fail(w, r, err)
 			return
 		}
 	}
 	if problem != "" {
+		auditResult(w, audit.ResultRefused, auditWhy[why])
 		h.pageOrJSON(w, r, http.StatusBadRequest, touchesView{Form: form, Error: problem}, problem)
 		return
 	}
@@ -125,6 +130,7 @@ func (h *Handler) uploadTouches(w http.ResponseWriter, r *http.Request) {
 	var fe *offline.FileError
 	switch {
 	case errors.As(err, &fe):
+		auditResult(w, audit.ResultRefused, auditWhy["upload:unreadable"])
 		h.pageOrJSON(w, r, http.StatusBadRequest, touchesView{Form: form, Error: fe.Msg}, fe.Msg)
 		return
 	case err != nil:

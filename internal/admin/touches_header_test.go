@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/baton-hq/baton/internal/admin"
+	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/eventlog"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/offline"
@@ -92,5 +93,28 @@ func TestCompressedBodiesRefused(t *testing.T) {
 	a := f.req("POST", "/admin/touches?channel=webinar&date=2026-11-06&event=DX", csv, "Authorization", "Bearer "+fullToken, "Content-Type", "text/csv", "Content-Encoding", "identity")
 	if a.code != 200 {
 		t.Errorf("Content-Encoding identity: %d %s", a.code, a.body)
+	}
+}
+
+// TestRefusedImportSaysWhyInTheAudit: a list that could not be imported
+// was in the audit trail as "refused 400" with no reason, where every other
+// refusal says why; it says the file could not be read, in both languages.
+func TestRefusedImportSaysWhyInTheAudit(t *testing.T) {
+	im := &offline.Importer{}
+	f := newFixture(t, func(h *admin.Handler) { h.Touches = im })
+	dir := &identity.Directory{T: f.tb, Now: f.clk.Now}
+	log := &eventlog.Log{T: f.tb}
+	*im = offline.Importer{Dir: dir, Link: &identity.Stitcher{Dir: dir, Log: log}, Events: log, Now: f.clk.Now}
+	a := f.req("POST", "/admin/touches?channel=webinar&date=2026-11-06&event=DX", "出席者レポート\r\nはい,山田\r\n",
+		"Authorization", "Bearer "+fullToken, "Content-Type", "text/csv")
+	if a.code != 400 {
+		t.Fatalf("%d %s", a.code, a.body)
+	}
+	p := f.auditPage("")
+	if len(p.Entries) == 0 || p.Entries[0].Route != "POST /admin/touches" || p.Entries[0].Result != audit.ResultRefused || p.Entries[0].Reason != "file unreadable" {
+		t.Fatalf("entries %+v", p.Entries)
+	}
+	if page := f.req("GET", "/admin/audit?lang=ja", "", "Authorization", "Bearer "+readToken, "Accept", "text/html"); !strings.Contains(page.body, "拒否：ファイルを読み取れない") {
+		t.Errorf("the Japanese trail does not say why:\n%s", page.body)
 	}
 }
