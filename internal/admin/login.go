@@ -127,6 +127,14 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		h.renderLogin(w, r, http.StatusServiceUnavailable, loginView{Error: "Baton could not start your session (storage unavailable); try again shortly.", Next: next})
 		return
 	}
+	// The session this browser had (another person's on a shared
+	// computer, or one an attacker set in it) ends: signing in again left
+	// it valid until it expired, for whoever kept its cookie.
+	if old, err := r.Cookie(SessionCookie); err == nil && old.Value != "" && old.Value != id {
+		if err := h.Sessions.End(r.Context(), old.Value); err != nil {
+			h.log().Warn("admin session: the previous one was not ended", "err", err)
+		}
+	}
 	h.log().Info("admin signed in", "credential", c.Name)
 	h.recordAs(r, c.Name, "session", http.StatusSeeOther, "", "", time.Time{}, "")
 	http.SetCookie(w, &http.Cookie{

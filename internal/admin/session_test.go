@@ -566,3 +566,38 @@ func TestPrivateAnswersAreNotCached(t *testing.T) {
 		}
 	}
 }
+
+// TestSignInEndsTheBrowsersOldSession: signing in again on a browser that
+// had a session (another colleague's on a shared computer, or a cookie an
+// attacker planted) ends that session: its cookie, kept by whoever had it,
+// is refused afterwards, and the new one works.
+func TestSignInEndsTheBrowsersOldSession(t *testing.T) {
+	f := newFixture(t)
+	old, _ := f.login(readToken)
+	if a := f.req("GET", "/admin/people", "", "Cookie", old, "Accept", "text/html"); a.code != 200 {
+		t.Fatalf("old session before: %d", a.code)
+	}
+	a := f.req("POST", "/admin/login", url.Values{"token": {fullToken}}.Encode(), "Content-Type", "application/x-www-form-urlencoded", "Cookie", old)
+	var fresh string
+	for _, sc := range a.hdr.Values("Set-Cookie") {
+		if v, ok := strings.CutPrefix(sc, admin.SessionCookie+"="); ok {
+			fresh = admin.SessionCookie + "=" + strings.SplitN(v, ";", 2)[0]
+		}
+	}
+	if a.code != 303 || fresh == "" || fresh == old {
+		t.Fatalf("sign-in again: %d %v", a.code, a.hdr)
+	}
+	if a := f.req("GET", "/admin/people", "", "Cookie", old); a.code != 401 {
+		t.Fatalf("old cookie after signing in again: %d %s, want 401", a.code, a.body)
+	}
+	if a := f.req("GET", "/admin/people", "", "Cookie", fresh, "Accept", "text/html"); a.code != 200 {
+		t.Fatalf("new session: %d", a.code)
+	}
+	// A failed sign-in ends nothing: the session stays.
+	if a := f.req("POST", "/admin/login", url.Values{"token": {"wrong-token"}}.Encode(), "Content-Type", "application/x-www-form-urlencoded", "Cookie", fresh); a.code != 401 {
+		t.Fatalf("wrong token: %d", a.code)
+	}
+	if a := f.req("GET", "/admin/people", "", "Cookie", fresh, "Accept", "text/html"); a.code != 200 {
+		t.Fatalf("session after a failed sign-in: %d", a.code)
+	}
+}
