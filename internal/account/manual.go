@@ -13,6 +13,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // Error is an operator's request that cannot be done as asked (the admin
@@ -96,7 +97,10 @@ func (b *Book) Merge(ctx context.Context, into, from string) (Account, error) {
 // one from an IME too) is no name, as the account page's form has it.
 func (b *Book) Split(ctx context.Context, id string, people []string, name string) (Account, error) {
 	people = distinct(people)
-	name = strings.TrimSpace(name)
+	// The name as typed, on one line, without control characters nor
+	// bidirectional overrides, isolates and marks (textcut.Controls): a
+	// name with U+202E showed reversed in the accounts' cells.
+	name = textcut.Line(textcut.Controls(name))
 	if len(people) == 0 {
 		return Account{}, &Error{"people: give the ids of the people to move"}
 	}

@@ -81,3 +81,24 @@ func TestSplitBlankNameIsNoName(t *testing.T) {
 		t.Fatalf("split named %q: %q named %v: %v", "\u3000カイシャ 大阪支社 ", split.Name, split.Named, err)
 	}
 }
+
+// TestSplitNameKeepsNoDirectionCharacters: the new account's name as a
+// write-scope user typed it (the account page's form, the API) is kept
+// without bidirectional overrides, isolates and marks, control characters
+// or line breaks: "\u202eイャシイカ" showed as カイシャ in the accounts'
+// cells, another company's name to the eye.
+func TestSplitNameKeepsNoDirectionCharacters(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	w.handle(w.person("v1", "a@kaisha.example", map[string]string{"company": "株式会社カイシャ"}))
+	w.handle(w.person("v2", "b@kaisha.example", map[string]string{"company": "株式会社カイシャ"}))
+	as := w.accounts()
+	b, _ := w.dir.ByEmail(ctx, "b@kaisha.example")
+	split, err := w.book.Split(ctx, as[0].ID, []string{b.ID}, "\u202eイャシイカ\u202c\u200f \u2066大阪\u2069\r\n支社\x00")
+	if err != nil || split.Name != "イャシイカ 大阪 支社" || !split.Named {
+		t.Fatalf("split: %q named %v: %v", split.Name, split.Named, err)
+	}
+	if got, err := w.book.Get(ctx, split.ID); err != nil || got.Name != "イャシイカ 大阪 支社" {
+		t.Fatalf("stored: %q %v", got.Name, err)
+	}
+}

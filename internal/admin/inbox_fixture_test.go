@@ -109,11 +109,14 @@ func TestInboxRejectionNeedsItsReason(t *testing.T) {
 		form := url.Values{"outcome": {outcome}, "why": {why}, "mql": {il.M.ID}, "back": {"inbox"}, "csrf": {csrf}}
 		return f.req("POST", "/admin/people/"+il.P.ID+"/outcome", form.Encode(), "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded")
 	}
-	for _, outcome := range []string{"rejected", "lost"} {
-		a := post(outcome, "  ")
+	// A reason of direction characters alone (U+202E, U+200F) is none
+	// either: kept without them, it was recorded empty.
+	for i, outcome := range []string{"rejected", "lost", "rejected"} {
+		why := map[bool]string{false: "  ", true: "\u202e\u200f\u3000"}[i == 2]
+		a := post(outcome, why)
 		loc := a.hdr.Get("Location")
 		if a.code != 303 || !strings.HasPrefix(loc, "../../inbox?m=need-why&outcome="+outcome) || !strings.HasSuffix(loc, "#lead-"+il.M.ID) {
-			t.Fatalf("%s without a reason: %d %q", outcome, a.code, loc)
+			t.Fatalf("%s with reason %q: %d %q", outcome, why, a.code, loc)
 		}
 		for lang, want := range map[string]string{"en": "was not recorded: give the reason.", "ja": "は記録していません。理由を入力してください。"} {
 			p := f.req("GET", "/admin/inbox?"+strings.TrimPrefix(strings.SplitN(loc, "#", 2)[0], "../../inbox?")+"&lang="+lang, "", "Cookie", cookie, "Accept", "text/html")

@@ -14,6 +14,7 @@ import (
 	"github.com/baton-hq/baton/internal/httpx"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // outcome records sales' verdict on a person given in the workspace (the
@@ -63,6 +64,10 @@ func (h *Handler) outcome(w http.ResponseWriter, r *http.Request) {
 		bad("deliveryId", "deliveryId: at most 128 bytes on one line")
 		return
 	}
+	// Kept without control characters nor bidirectional overrides,
+	// isolates and marks (textcut.Controls, as qualify keeps them): a
+	// reason of those alone is no reason.
+	req.Why, req.Owner = strings.TrimSpace(textcut.Controls(req.Why)), textcut.Line(textcut.Controls(req.Owner))
 	if form && req.Why == "" && (req.Outcome == qualify.StageRejected || req.Outcome == qualify.StageLost) {
 		// The form's reason is for a rejection or a loss, and it is what
 		// the MQL quality report and the definition's tuning read; a

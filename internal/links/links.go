@@ -41,6 +41,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // Link is one registered destination.
@@ -113,6 +114,18 @@ type UTM struct {
 	Medium   string `json:"medium,omitempty"`
 	Campaign string `json:"campaign,omitempty"`
 	Content  string `json:"content,omitempty"`
+}
+
+// typed is the campaign with what a person typed (its name, its UTM)
+// kept on one line, without control characters and bidirectional
+// overrides, isolates and marks (textcut.Controls): a name typed with
+// U+202E showed in the campaigns' cells, the reports' groups and the
+// timeline's chips as another text than it is.
+func (c Campaign) typed() Campaign {
+	one := func(s string) string { return textcut.Line(textcut.Controls(s)) }
+	c.Name = one(c.Name)
+	c.UTM = UTM{Source: one(c.UTM.Source), Medium: one(c.UTM.Medium), Campaign: one(c.UTM.Campaign), Content: one(c.UTM.Content)}
+	return c
 }
 
 // Errors.
@@ -305,6 +318,7 @@ func (r *Registry) PutCampaign(ctx context.Context, c Campaign) (_ Campaign, cre
 	if c.ScannerWindow < 0 || c.ScannerWindow > MaxScannerWindow {
 		return Campaign{}, false, fmt.Errorf("%w: scannerWindow must be 0 to %d seconds", ErrInvalid, MaxScannerWindow)
 	}
+	c = c.typed()
 	return r.updateCampaign(ctx, c.ID, true, func(old *Campaign) Campaign {
 		n := c
 		if old == nil {
@@ -382,6 +396,7 @@ func (r *Registry) CreateCampaign(ctx context.Context, c Campaign) (Campaign, er
 	if c.ScannerWindow < 0 || c.ScannerWindow > MaxScannerWindow {
 		return Campaign{}, fmt.Errorf("%w: scannerWindow must be 0 to %d seconds", ErrInvalid, MaxScannerWindow)
 	}
+	c = c.typed()
 	c.CreatedAt, c.Recipients, c.ListAt, c.Parts, c.ListGen = r.now(), 0, time.Time{}, nil, ""
 	err := r.T.Transact(ctx, campaignWrites(c, table.NotExists))
 	if errors.Is(err, table.ErrConditionFailed) {

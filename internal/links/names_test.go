@@ -32,3 +32,30 @@ func TestNamesByIDAndUTM(t *testing.T) {
 		t.Fatalf("names %v, want %v", got, want)
 	}
 }
+
+// TestTypedNamesKeepNoDirectionCharacters: a campaign's name and UTM as a
+// write-scope user typed them (the workspace's form, POST /admin/links) are
+// kept without bidirectional overrides, isolates and marks or control
+// characters, on one line: "\u202e" in a name showed the campaign's cells
+// reversed, another name to the eye. Created or updated alike.
+func TestTypedNamesKeepNoDirectionCharacters(t *testing.T) {
+	ctx := context.Background()
+	r, _ := newRegistry(t)
+	c, err := r.CreateCampaign(ctx, Campaign{ID: "nov", Name: "11月\u202eスーレタ\u2066\u200f ニュース\x00\n", UTM: UTM{Campaign: "\u2067nov\u2069", Source: "news\u200eletter"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := r.Campaign(ctx, "nov")
+	for _, got := range []Campaign{c, stored} {
+		if got.Name != "11月スーレタ ニュース" || got.UTM.Campaign != "nov" || got.UTM.Source != "newsletter" {
+			t.Fatalf("created: %q %+v", got.Name, got.UTM)
+		}
+	}
+	if _, _, err := r.PutCampaign(ctx, Campaign{ID: "nov", Name: "\u202b12月号\u202c", UTM: UTM{Medium: "\u061cemail"}}); err != nil {
+		t.Fatal(err)
+	}
+	stored, _ = r.Campaign(ctx, "nov")
+	if stored.Name != "12月号" || stored.UTM.Medium != "email" {
+		t.Fatalf("updated: %q %+v", stored.Name, stored.UTM)
+	}
+}

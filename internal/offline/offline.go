@@ -477,10 +477,10 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	noDate := ""
 	switch {
 	case def.Event != "":
-		res.Event, res.EventFrom = strings.TrimSpace(norm.NFKC.String(def.Event)), FromQuery
+		res.Event, res.EventFrom = eventName(def.Event), FromQuery
 	case topic.value != "":
 		def.Event = topic.value
-		res.Event, res.EventFrom = strings.TrimSpace(norm.NFKC.String(topic.value)), FromReport
+		res.Event, res.EventFrom = eventName(topic.value), FromReport
 	}
 	switch {
 	case def.Date != "":
@@ -597,7 +597,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			// error: nothing is stored of it either way.
 			fail = func(string, ...any) {}
 		}
-		name := strings.TrimSpace(norm.NFKC.String(get(col.event, def.Event)))
+		name := eventName(get(col.event, def.Event))
 		if name == "" {
 			fail("no event name")
 			continue
@@ -1252,3 +1252,9 @@ const shownBytes = 200
 // shown is s as a reason quotes it: at most shownBytes of it, "…" after a
 // cut.
 func shown(s string) string { return textcut.Excerpt(s, shownBytes) }
+
+// eventName is an event's name as a list's cell, the form or a report
+// gives it: NFKC, on one line, without control characters nor
+// bidirectional overrides, isolates and marks (textcut.Controls), which
+// showed the timeline's and the inbox's lines reversed.
+func eventName(s string) string { return textcut.Line(textcut.Controls(norm.NFKC.String(s))) }

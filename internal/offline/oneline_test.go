@@ -28,3 +28,29 @@ func TestLineBreakInANameCell(t *testing.T) {
 		t.Errorf("attributes %q, custom %q", p.Attributes, p.Custom)
 	}
 }
+
+// TestEventNameKeepsNoDirectionCharacters: an event name typed into the
+// form (the API's ?event=) or a list's cell is stored without
+// bidirectional overrides, isolates and marks, control characters or line
+// breaks: "\u202e" in it showed the person's timeline line reversed.
+func TestEventNameKeepsNoDirectionCharacters(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	in := "メールアドレス,イベント名,日付,チャネル\r\n" +
+		"a@zebra.example,\"\u202eJapan IT\u202c\r\nWeek\u200f\",2026/11/6,展示会\r\n" +
+		"b@zebra.example,,2026/11/6,展示会\r\n"
+	res, err := f.im.Import(ctx, strings.NewReader(in), Defaults{Event: "\u2067セミナー\u2069\u200e"})
+	if err != nil || res.Imported != 2 || res.Event != "セミナー" {
+		t.Fatalf("%+v %v", res, err)
+	}
+	for email, want := range map[string]string{"a@zebra.example": "Japan IT Week", "b@zebra.example": "セミナー"} {
+		p, err := f.dir.ByEmail(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs, err := f.log.Visitor(ctx, Visitor(p.ID))
+		if err != nil || len(evs) != 1 || evs[0].Properties["event"] != want {
+			t.Fatalf("%s: %+v %v, want event %q", email, evs, err, want)
+		}
+	}
+}

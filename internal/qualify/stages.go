@@ -244,7 +244,12 @@ type Owner struct{ Name, ID string }
 
 // OutcomeOf is OutcomeWhy with the owner's id kept beside their name.
 func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID string, owner Owner, why string, at time.Time) (OutcomeResult, error) {
-	why = textcut.Runes(strings.TrimSpace(why), MaxWhyRunes)
+	// Sales' reason and the owner as typed (the inbox's form, an SFA's
+	// field, a webhook), without control characters nor bidirectional
+	// overrides, isolates and marks (textcut.Controls): "\u202e" in a
+	// reason or an owner showed the pages' and reports' cells reversed.
+	why = textcut.Runes(strings.TrimSpace(textcut.Controls(why)), MaxWhyRunes)
+	owner.Name = textcut.Line(textcut.Controls(owner.Name))
 	verdict, ok := outcomeStage[outcome]
 	if !ok {
 		return OutcomeResult{}, fmt.Errorf("qualify: unknown outcome %q (accepted, rejected, sql, opportunity, won, lost)", outcome)

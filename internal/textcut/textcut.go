@@ -28,7 +28,9 @@ func Bytes(s string, n int) string {
 // field should never hold. Nor bidirectional embeddings, overrides and
 // isolates (U+202A-U+202E, U+2066-U+2069): a form's name "悪意\u202e郎太田山"
 // showed as 悪意山田太郎 in the workspace, another person's name to the eye.
-// s as it is when it has none.
+// Nor the direction marks (U+200E, U+200F, U+061C), which reorder the
+// digits and punctuation around them: an owner typed "\u200f2025-01 田中"
+// showed as another text in a cell. s as it is when it has none.
 func Controls(s string) string {
 	i := strings.IndexFunc(s, control)
 	if i < 0 {
@@ -47,7 +49,7 @@ func Controls(s string) string {
 
 func control(r rune) bool {
 	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r < 0xa0 ||
-		r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
+		r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x200e || r == 0x200f || r == 0x061c
 }
 
 // Line returns s on one line: each run of spaces, line breaks and tabs

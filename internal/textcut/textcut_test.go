@@ -51,6 +51,8 @@ func TestControls(t *testing.T) {
 		// bidirectional overrides, embeddings and isolates: shown reordered
 		"悪意\u202e郎太田山":                                        "悪意郎太田山",
 		"\u202aA\u202b\u202c\u202dB\u2066C\u2067\u2068\u2069": "ABC",
+		// and the marks, which reorder what is around them
+		"\u200f田中\u200e (\u061c2025)": "田中 (2025)",
 	} {
 		if got := Controls(in); got != want {
 			t.Errorf("Controls(%q) = %q, want %q", in, got, want)

@@ -936,6 +936,27 @@ func run(t *testing.T, f tabletest.Factory) {
 			t.Errorf("stage %s", rec.Stage)
 		}
 	})
+	t.Run("VerdictTextKeepsNoDirectionCharacters", func(t *testing.T) {
+		// Sales' reason and the owner, typed in the inbox or an SFA, are
+		// kept without bidirectional overrides, isolates and marks: a
+		// reason "\u202eしなr算予" showed as 予算なし reversed in the
+		// rules page's and MQL report's cells, an owner as another rep.
+		x := newFx(t, f)
+		p := x.identify(t, "v11", "bidi@example.com", t0)
+		e := []event.Event{ev("v11", "b1", event.Download, t0.Add(time.Minute)), ev("v11", "b2", event.FormSubmit, t0.Add(2*time.Minute))}
+		x.store(t, e...)
+		x.process(t, e...)
+		x.clk.Set(t0.Add(2 * time.Hour))
+		res, err := x.q.OutcomeWhy(ctx, p.ID, "rejected", "bidi-rej", "\u2067田中\u2069\u200f", "予算\u202eなし\u202c\u200e\n来期に再検討", t0.Add(time.Hour))
+		if err != nil || !res.Applied {
+			t.Fatalf("rejected: %+v %v", res, err)
+		}
+		hist, _ := x.q.History(ctx, p.ID)
+		i := slices.IndexFunc(hist, func(c qualify.StageChange) bool { return c.To == qualify.StageRejected })
+		if i < 0 || hist[i].Why != "予算なし\n来期に再検討" || hist[i].Owner != "田中" {
+			t.Fatalf("history: %+v", hist)
+		}
+	})
 	t.Run("DisqualifiedAfterSQLIsRecycled", func(t *testing.T) {
 		// Salesforce's Lead goes Qualified (sql), then Closed - Not
 		// Converted (rejected); kintone's 商談化, then 見送り. The lead closed
