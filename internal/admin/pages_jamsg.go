@@ -2,6 +2,7 @@ package admin
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -324,9 +325,40 @@ func jaMatch(s string, pats []jaPattern, inner func(string) string, parts []jaPa
 		for _, part := range parts {
 			j = part.re.ReplaceAllString(j, part.ja)
 		}
-		return j + "。"
+		return jaHeaderNames(j) + "。"
 	}
 	return ""
+}
+
+// headerNames is a header's cells as csvin.Names lists them in a message
+// ("氏名", "会社名", … (+3)), where the Japanese says 見出し行は … です or
+// （1 行目は …）.
+var headerNames = regexp.MustCompile(`(見出し行は|1 行目は) ("(?:[^"\\]|\\.)*"(?:, "(?:[^"\\]|\\.)*")*(?:, … \(\+\d+\))?)( です|）)`)
+
+// headerName is one cell of such a list, and what is left out.
+var headerName = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|… \(\+(\d+)\)`)
+
+// jaHeaderNames quotes the header's cells in j as Japanese quotes names,
+// 「氏名」、「会社名」 (ほか 3 列 for the cells left out): the English
+// message's "氏名", "会社名" read as code in a Japanese sentence.
+func jaHeaderNames(j string) string {
+	return headerNames.ReplaceAllStringFunc(j, func(m string) string {
+		g := headerNames.FindStringSubmatch(m)
+		var names []string
+		more := ""
+		for _, c := range headerName.FindAllStringSubmatch(g[2], -1) {
+			if c[1] != "" {
+				more = "ほか " + c[1] + " 列"
+				continue
+			}
+			u, err := strconv.Unquote(c[0])
+			if err != nil {
+				return m // not csvin.Names' list: as it is
+			}
+			names = append(names, "「"+u+"」")
+		}
+		return g[1] + strings.Join(names, "、") + more + strings.TrimPrefix(g[3], " ")
+	})
 }
 
 // defParts word a condition's definition (lab.Describe: "behaviour >= 40,

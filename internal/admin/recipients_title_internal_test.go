@@ -16,7 +16,7 @@ func TestNoEmailColumnBelowATitleInJapanese(t *testing.T) {
 	if err == nil {
 		t.Fatal("accepted")
 	}
-	if got := jaMessage(err.Error()); !strings.Contains(got, "メールアドレスの列がありません") || !strings.Contains(got, `"配信リスト"`) {
+	if got := jaMessage(err.Error()); !strings.Contains(got, "メールアドレスの列がありません") || !strings.Contains(got, "（1 行目は「配信リスト」）") {
 		t.Errorf("%q: %q", err, got)
 	}
 }
