@@ -99,7 +99,7 @@ func TestUploadAnswersTheFreshPage(t *testing.T) {
 	}
 	listAt := f.clk.Now().Format("2 Jan 2006 15:04")
 	for _, want := range []string{
-		"<b>2</b><span class=\"small muted\">in the last list uploaded (" + listAt + ")", // the stats, fresh
+		"<b>2</b><span class=\"small muted\">in the list uploaded (" + listAt + ")</span>", // the stats, fresh: the first list, no earlier ones
 		"List uploaded: 2 recipients got a token.", "1 rows got none", `line 4: &#34;not-an-email&#34; is not an email address`,
 		`download="dec-news-recipients.csv"`, `href="../../campaigns"`, `action="../dec-news/recipients"`,
 		`href="../dec-news?lang=ja"`, // the language switch: the campaign's page (the upload's URL answers no GET)
@@ -153,6 +153,16 @@ func TestUploadAnswersTheFreshPage(t *testing.T) {
 	a = upload("email\nc@maker.example\n", "Accept", "text/csv")
 	if a.code != 200 || !strings.HasPrefix(a.hdr.Get("Content-Type"), "text/csv") || a.hdr.Get("X-Baton-Minted") != "1" {
 		t.Errorf("a client's multipart upload: %d %v %s", a.code, a.hdr, a.body)
+	}
+	// That list replaced the first: now there was an earlier list, which
+	// the count leaves out, and the page says so (in either language).
+	for lang, want := range map[string]string{
+		"en": "<b>1</b><span class=\"small muted\">in the last list uploaded (" + listAt + "); earlier lists not added</span>",
+		"ja": "<b>1</b><span class=\"small muted\">最後にアップロードしたリスト（" + f.clk.Now().Format("2006年1月2日 15:04") + "）の人数。それ以前のリストは含みません</span>",
+	} {
+		if a := f.req("GET", "/admin/campaigns/dec-news?lang="+lang, "", "Cookie", cookie, "Accept", "text/html"); a.code != 200 || !strings.Contains(a.body, want) {
+			t.Errorf("%s, after a second list: %d, want %q in\n%s", lang, a.code, want, a.body)
+		}
 	}
 }
 

@@ -77,6 +77,11 @@ type Campaign struct {
 	ListAt     time.Time  `json:"listAt,omitzero"`
 	Parts      []ListPart `json:"parts,omitempty"`
 	ListGen    string     `json:"listGen,omitempty"`
+	// Replaced counts the lists that lists not added replaced (0: the
+	// lists counted now are all there were, as far as the campaign kept
+	// count), so that the page says "earlier lists not added" only when
+	// there were some.
+	Replaced int `json:"replaced,omitempty"`
 }
 
 // ListPart is one recipient list counted in a campaign's Recipients.
@@ -342,6 +347,7 @@ func (r *Registry) PutCampaign(ctx context.Context, c Campaign) (_ Campaign, cre
 			n.Recipients, n.ListAt, n.Parts = old.Recipients, old.ListAt, old.Parts
 		}
 		n.ListGen = old.ListGen // ListMinted's alone: its recipient items are of it
+		n.Replaced = old.Replaced
 		return n
 	})
 }
@@ -397,7 +403,7 @@ func (r *Registry) CreateCampaign(ctx context.Context, c Campaign) (Campaign, er
 		return Campaign{}, fmt.Errorf("%w: scannerWindow must be 0 to %d seconds", ErrInvalid, MaxScannerWindow)
 	}
 	c = c.typed()
-	c.CreatedAt, c.Recipients, c.ListAt, c.Parts, c.ListGen = r.now(), 0, time.Time{}, nil, ""
+	c.CreatedAt, c.Recipients, c.ListAt, c.Parts, c.ListGen, c.Replaced = r.now(), 0, time.Time{}, nil, "", 0
 	err := r.T.Transact(ctx, campaignWrites(c, table.NotExists))
 	if errors.Is(err, table.ErrConditionFailed) {
 		return Campaign{}, fmt.Errorf("%w: %s", ErrExists, c.ID)

@@ -183,6 +183,7 @@ func (r *Registry) ListMinted(ctx context.Context, campaign, file string, addres
 			if len(c.Parts) == 0 && c.Recipients > 0 { // a list counted before parts were kept
 				lc.ReplacedParts = 1
 			}
+			c.Replaced += lc.ReplacedParts
 			c.Parts = []ListPart{part}
 		case i >= 0:
 			lc.AlreadyCounted = true

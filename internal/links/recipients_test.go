@@ -240,3 +240,35 @@ func TestListCountSaysWhatChanged(t *testing.T) {
 		}
 	})
 }
+
+// TestReplacedCountsEarlierLists: a campaign counts the lists a list not
+// added replaced, so the page says "earlier lists not added" only when
+// there were some: none for its first list nor for a part added to it;
+// the parts a list replaces, all of them, once it replaces them.
+func TestReplacedCountsEarlierLists(t *testing.T) {
+	onStores(t, func(t *testing.T, r *Registry, clk *clock.Manual) {
+		ctx := context.Background()
+		if _, err := r.CreateCampaign(ctx, Campaign{ID: "nov-news"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []struct {
+			file string
+			add  bool
+			want int
+		}{{"first", false, 0}, {"part-2", true, 0}, {"fixed", false, 2}, {"again", false, 3}} {
+			if _, err := r.ListMinted(ctx, "nov-news", s.file, between(0, 3), s.add); err != nil {
+				t.Fatal(err)
+			}
+			if c, err := r.Campaign(ctx, "nov-news"); err != nil || c.Replaced != s.want {
+				t.Fatalf("after %s: replaced %d, want %d (%v)", s.file, c.Replaced, s.want, err)
+			}
+		}
+		// Its name or UTM edited (POST /admin/links again) keeps the count.
+		if _, _, err := r.PutCampaign(ctx, Campaign{ID: "nov-news", Name: "11月号"}); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := r.Campaign(ctx, "nov-news"); c.Replaced != 3 {
+			t.Fatalf("after an edit: replaced %d", c.Replaced)
+		}
+	})
+}

@@ -95,7 +95,7 @@ func TestRecipientUploadSaysRowProblems(t *testing.T) {
 	jst, _ := time.LoadLocation("Asia/Tokyo")
 	listAt := clk.Now().In(jst).Format("2006年1月2日 15:04")
 	if !strings.HasSuffix(shown.URL, "/admin/campaigns/ops-news/recipients") || strings.Contains(shown.Recipients, "リスト未アップロード") ||
-		!strings.Contains(shown.Recipients, "受信者\n1\n") || !strings.Contains(shown.Recipients, "最後にアップロードしたリスト（"+listAt+"）") {
+		!strings.Contains(shown.Recipients, "受信者\n1\nアップロードしたリスト（"+listAt+"）の人数") || strings.Contains(shown.Recipients, "それ以前") { // the first list: no earlier one
 		t.Errorf("the campaign's count right after the upload (at %s): %q", listAt, shown.Recipients)
 	}
 	for _, want := range []string{"リストをアップロードしました：1 人にトークンを付けました。", "2 行はトークンなし", `3 行目："not-an-email" はメールアドレスではありません。`, "4 行目：メールアドレスの項目がありません。", "トークン付きのリストをダウンロード"} {
