@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/net/idna"
+
 	"github.com/baton-hq/baton/internal/account"
 )
 
@@ -49,15 +51,53 @@ func coverage(a account.Account) ([]roleCount, int) {
 	return out, n
 }
 
-// domainOf is the account's first email domain, else its first company key.
+// domainOf is the account's first email domain, as people read it.
 func domainOf(a account.Account) string {
-	for _, k := range a.Keys {
-		if d, ok := strings.CutPrefix(k, "d:"); ok {
-			return d
-		}
+	if ds := keysOf(a).Domains; len(ds) > 0 {
+		return ds[0]
 	}
 	return ""
 }
+
+// accountKeys are an account's grouping keys as people read them: its
+// email domains (an internationalised one in its own letters, 例え.jp,
+// not xn--r8jz45g.jp) and its company names (as grouped: 株式会社 and
+// spaces left out), never the stored keys (d:example.co.jp, n:アクメ).
+type accountKeys struct{ Domains, Names []string }
+
+func keysOf(a account.Account) accountKeys {
+	var k accountKeys
+	for _, key := range a.Keys {
+		if d, ok := strings.CutPrefix(key, "d:"); ok {
+			if u, err := idna.Display.ToUnicode(d); err == nil && u != "" {
+				d = u
+			}
+			k.Domains = append(k.Domains, d)
+		} else if n, ok := strings.CutPrefix(key, "n:"); ok {
+			k.Names = append(k.Names, n)
+		}
+	}
+	return k
+}
+
+// accountTitle names an account for people: its name, else its domain,
+// else the company name it groups by; its id (a1b2…, which only a URL
+// needs) when it has none of them.
+func accountTitle(a account.Account) string {
+	k := keysOf(a)
+	switch {
+	case a.Name != "":
+		return a.Name
+	case len(k.Domains) > 0:
+		return k.Domains[0]
+	case len(k.Names) > 0:
+		return k.Names[0]
+	}
+	return a.ID
+}
+
+// Account names an account on a page (accountTitle).
+func (p page) Account(a account.Account) string { return accountTitle(a) }
 
 func (h *Handler) accountsPage(w http.ResponseWriter, r *http.Request, by string, as []account.Account, next string) {
 	v := accountsView{Sort: by}
@@ -76,6 +116,7 @@ type accountPageView struct {
 	Prev     string           // the pages of members before and after, "" for none
 	Next     string
 	Domain   string
+	Keys     accountKeys // its grouping keys, as people read them
 	Covered  int
 	Coverage []roleCount
 	Attrs    []accountAttr
@@ -84,6 +125,7 @@ type accountPageView struct {
 	// SameName: another account owns the company name this one gives
 	// (account.Book.SameName), "" for none; SameNameIs its name.
 	SameName, SameNameIs string
+	MergedIntoIs         string // the account it was merged into, named
 	// SameNameDomains: on an account of names alone, the accounts of
 	// their own domains founded by people giving its name
 	// (account.Book.SameNameDomains), each with its domain.
@@ -117,7 +159,7 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, status int
 		h.fail(w, r, err)
 		return
 	}
-	v := accountPageView{A: a, People: people, PageNo: pg + 1, MaxNames: account.MaxNameKeys, MaxDomains: account.MaxDomainKeys, Domain: domainOf(a), Error: errMsg, Field: field, self: base + "accounts/" + url.PathEscape(a.ID)}
+	v := accountPageView{A: a, People: people, PageNo: pg + 1, MaxNames: account.MaxNameKeys, MaxDomains: account.MaxDomainKeys, Domain: domainOf(a), Keys: keysOf(a), Error: errMsg, Field: field, self: base + "accounts/" + url.PathEscape(a.ID)}
 	if pg > 0 {
 		v.Prev = v.self + "?page=" + strconv.Itoa(pg-1) + "#people"
 	}
@@ -162,8 +204,8 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, status int
 	}
 	v.SameNameIs = v.SameName
 	for _, o := range others {
-		if o.ID == v.SameName && o.Name != "" {
-			v.SameNameIs = o.Name
+		if o.ID == v.SameName {
+			v.SameNameIs = accountTitle(o)
 		}
 	}
 	alike, err := h.Accounts.SameNameDomains(r.Context(), a)
@@ -174,11 +216,15 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, status int
 	for _, o := range alike {
 		v.SameNameDomains = append(v.SameNameDomains, sameNameRow{ID: o.ID, Name: cmp.Or(o.Name, o.ID), Domain: domainOf(o)})
 	}
-	name := a.Name
-	if name == "" {
-		name = a.ID
+	if a.MergedInto != "" { // named as the list names it, when it lists it
+		v.MergedIntoIs = a.MergedInto
+		for _, o := range others {
+			if o.ID == a.MergedInto {
+				v.MergedIntoIs = accountTitle(o)
+			}
+		}
 	}
-	h.render(w, r, status, "account", name, base, "accounts", v)
+	h.render(w, r, status, "account", accountTitle(a), base, "accounts", v)
 }
 
 // switchTo: the language links of a page answering a form lead to the

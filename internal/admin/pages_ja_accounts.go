@@ -22,6 +22,8 @@ var jaAccounts = map[string]string{
 	"Merge another account into this one": "別のアカウントをこのアカウントに統合",
 	"Merge":                               "統合する",
 	"Merged into":                         "統合先",
+	"Email domains":                       "メールドメイン",
+	"Company names":                       "会社名",
 	"New account's name":                  "新しいアカウントの名前",
 	"No MQA yet.":                         "MQA はまだありません。",
 	"No accounts yet: people join one when they give a corporate email or a company name.": "アカウントはまだありません。会社のメールアドレスか会社名が分かった人がアカウントに入ります。",
