@@ -117,6 +117,14 @@ func (h *Handler) addLinks(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	auditID(w, req.Campaign)
+	if len(req.Name) > links.MaxText {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "name: at most 200 bytes", Field: "name"})
+		return
+	}
+	if u := req.UTM; max(len(u.Source), len(u.Medium), len(u.Campaign), len(u.Content)) > links.MaxText {
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "utm: at most 200 bytes each", Field: "utm"})
+		return
+	}
 	if req.ScannerWindow < 0 || req.ScannerWindow > links.MaxScannerWindow {
 		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "scannerWindow must be 0 to 3600 seconds", Field: "scannerWindow"})
 		return

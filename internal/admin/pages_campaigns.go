@@ -112,6 +112,14 @@ func (h *Handler) createCampaign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	auditID(w, f.ID)
+	if len(f.Name) > links.MaxText {
+		bad("name", "Name: at most 200 bytes.")
+		return
+	}
+	if max(len(f.Source), len(f.Medium), len(f.Campaign), len(f.Content)) > links.MaxText {
+		bad("utm", "utm_source, utm_medium, utm_campaign and utm_content: at most 200 bytes each.")
+		return
+	}
 	var urls []string
 	for _, line := range strings.Split(f.URLs, "\n") {
 		if line = strings.TrimSpace(line); line != "" {

@@ -454,10 +454,12 @@ var ja = map[string]string{
 	"Newest":        "最新",
 	"Older MQLs":    "さらに古い MQL",
 	// Form errors.
-	"Campaign id: 1-64 of a-z 0-9 _ - (lower case, no spaces).": "キャンペーン ID：英小文字・数字・_・- で 1〜64 文字（空白なし）。",
-	"Give at least one destination URL, one per line.":          "リンク先 URL を 1 行に 1 つ、少なくとも 1 つ入力してください。",
-	"Send time: a date and time such as 2026-11-04T10:00.":      "配信日時：2026-11-04T10:00 のような日時を入力してください。",
-	"Scanner window: 0 to 3600 seconds.":                        "スキャナ判定時間：0〜3600 秒。",
+	"Name: at most 200 bytes.": "名前は 200 バイト（日本語で約 66 文字）までです。",
+	"utm_source, utm_medium, utm_campaign and utm_content: at most 200 bytes each.": "utm_source、utm_medium、utm_campaign、utm_content はそれぞれ 200 バイトまでです。",
+	"Campaign id: 1-64 of a-z 0-9 _ - (lower case, no spaces).":                     "キャンペーン ID：英小文字・数字・_・- で 1〜64 文字（空白なし）。",
+	"Give at least one destination URL, one per line.":                              "リンク先 URL を 1 行に 1 つ、少なくとも 1 つ入力してください。",
+	"Send time: a date and time such as 2026-11-04T10:00.":                          "配信日時：2026-11-04T10:00 のような日時を入力してください。",
+	"Scanner window: 0 to 3600 seconds.":                                            "スキャナ判定時間：0〜3600 秒。",
 	// Sales' verdicts on the stage history (qualify.OutcomeWhy's reasons).
 	"sales: accepted": "営業：受入", "sales: rejected": "営業：差し戻し", "sales: sql": "営業：SQL", "sales: opportunity": "営業：商談化",
 	"sales: won": "営業：受注", "sales: lost": "営業：失注",

@@ -133,6 +133,24 @@ func (c Campaign) typed() Campaign {
 	return c
 }
 
+// MaxText bounds a campaign's name and each of its UTM values, in bytes:
+// a name pasted with a page of text after it was kept whole, and shown in
+// every cell, chip and report group that names the campaign.
+const MaxText = 200
+
+// checkTyped refuses a name or UTM value longer than MaxText.
+func (c Campaign) checkTyped() error {
+	if len(c.Name) > MaxText {
+		return fmt.Errorf("%w: name: at most %d bytes", ErrInvalid, MaxText)
+	}
+	for _, v := range []string{c.UTM.Source, c.UTM.Medium, c.UTM.Campaign, c.UTM.Content} {
+		if len(v) > MaxText {
+			return fmt.Errorf("%w: utm: at most %d bytes each", ErrInvalid, MaxText)
+		}
+	}
+	return nil
+}
+
 // Errors.
 var (
 	ErrNotFound = errors.New("links: not found")
@@ -324,6 +342,9 @@ func (r *Registry) PutCampaign(ctx context.Context, c Campaign) (_ Campaign, cre
 		return Campaign{}, false, fmt.Errorf("%w: scannerWindow must be 0 to %d seconds", ErrInvalid, MaxScannerWindow)
 	}
 	c = c.typed()
+	if err := c.checkTyped(); err != nil {
+		return Campaign{}, false, err
+	}
 	return r.updateCampaign(ctx, c.ID, true, func(old *Campaign) Campaign {
 		n := c
 		if old == nil {
@@ -403,6 +424,9 @@ func (r *Registry) CreateCampaign(ctx context.Context, c Campaign) (Campaign, er
 		return Campaign{}, fmt.Errorf("%w: scannerWindow must be 0 to %d seconds", ErrInvalid, MaxScannerWindow)
 	}
 	c = c.typed()
+	if err := c.checkTyped(); err != nil {
+		return Campaign{}, err
+	}
 	c.CreatedAt, c.Recipients, c.ListAt, c.Parts, c.ListGen, c.Replaced = r.now(), 0, time.Time{}, nil, "", 0
 	err := r.T.Transact(ctx, campaignWrites(c, table.NotExists))
 	if errors.Is(err, table.ErrConditionFailed) {
