@@ -41,6 +41,9 @@ func TestJapaneseQuotesHeaderNames(t *testing.T) {
 		{"missing columns: event (イベント名) or ?event=; the header has " + two, "見出し行は「氏名」、「会社名 \"正式\"」です。"},
 		{"missing columns: event (イベント名) or ?event=; the header (row 3) has " + two, "見出し行は「氏名」、「会社名 \"正式\"」です。"},
 		{"no header row: no row names an email column (looked for email, メールアドレス in all 4 rows); the first row has " + two, "1 行目は「氏名」、「会社名 \"正式\"」です。"},
+		// The names looked for, a Japanese list too (offline's emailNames).
+		{"no header row: no row names an email column (looked for email, メールアドレス, メール, E-mail, Email Address, 電子メール in all 4 rows); the first row has " + two,
+			"メールアドレスの列名（email、メールアドレス、メール、E-mail、Email Address、電子メール）がどの行にもありません（全 4 行）。"},
 	} {
 		if got := (page{L: "ja"}).TouchReason(c.en); !strings.Contains(got, c.ja) {
 			t.Errorf("ja %q:\n got %q\nwant %q in it", c.en, got, c.ja)

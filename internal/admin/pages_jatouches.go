@@ -47,6 +47,9 @@ var touchReasonParts = []jaPattern{
 	// The columns a list lacks, listed as Japanese lists them (the API's
 	// ", " between them read "イベント名（…）, 日付（…）").
 	{regexp.MustCompile(`）, (イベント名|日付|接点の種類)（`), "）、$1（"},
+	// The email column's names looked for (offline's emailNames), as a
+	// Japanese list: 、 between them.
+	{regexp.MustCompile(`（email, メールアドレス, メール, E-mail, Email Address, 電子メール）`), "（email、メールアドレス、メール、E-mail、Email Address、電子メール）"},
 }
 
 // TouchReason is why a row of an offline touches list (or the list) was
