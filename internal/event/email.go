@@ -13,7 +13,8 @@ import (
 
 // NormalizeEmail returns the canonical form of an address, the key a person
 // is stored under: without invisible characters, in its NFKC form, trimmed,
-// lower-cased. Gmail dots and plus-tags are kept: in B2B they are rare and
+// lower-cased, without a sentence's period after it (taro@example.co.jp。,
+// sentenceEnd). Gmail dots and plus-tags are kept: in B2B they are rare and
 // stripping them would merge distinct people.
 //
 // Invisible characters (format characters: a zero-width space pasted from a
@@ -40,12 +41,27 @@ func NormalizeEmail(s string) (string, error) {
 			return "", errNotEmail
 		}
 	}
-	e, err := normalizeEmail(s)
+	e, err := normalizeEmail(sentenceEnd(s))
 	if err != nil {
 		return "", err
 	}
 	at := strings.LastIndexByte(e, '@')
 	return e[:at+1] + ASCIIDomain(e[at+1:]), nil
+}
+
+// sentenceEnd is s without the period that ends a sentence after an
+// address, and the spaces around it: typed in a Japanese input method, an
+// address in a form or a list's cell often ends in 。 or ． (taro@example.co.jp。),
+// which the person meant as no part of it, and which refused the whole
+// address. foldText has made both an ASCII period. An address never ends
+// in one (its domain's last label is not empty), so none is changed
+// otherwise; one period only: two are no sentence's end.
+func sentenceEnd(s string) string {
+	t := strings.TrimSpace(s)
+	if u, ok := strings.CutSuffix(t, "."); ok && strings.Contains(u, "@") && !strings.HasSuffix(u, ".") {
+		return strings.TrimSpace(u)
+	}
+	return s
 }
 
 // Deliverable reports whether a normalised address's domain is a host

@@ -140,3 +140,45 @@ func TestDeliverable(t *testing.T) {
 		}
 	}
 }
+
+// TestEmailSentencePeriod: an address typed in a Japanese input method
+// often ends in the sentence's period (taro@example.co.jp。, or the
+// full-width ．), and a form or a list's cell holding one was refused:
+// the form identified nobody, the list's row was not imported. The period
+// (full-width, ideographic, half-width or ASCII) and the spaces around it
+// are no part of the address; nothing else of an address changes.
+func TestEmailSentencePeriod(t *testing.T) {
+	for _, in := range []string{
+		"taro@example.co.jp．",
+		"taro@example.co.jp。",
+		"taro@example.co.jp｡",
+		"taro@example.co.jp.",
+		"taro@example.co.jp. ",
+		" taro@example.co.jp ．\u3000",
+		"ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏ．ｊｐ．",
+		"Taro@Example.co.jp。\u200b",
+	} {
+		if got, err := NormalizeEmail(in); err != nil || got != "taro@example.co.jp" {
+			t.Errorf("NormalizeEmail(%q) = %q, %v; want taro@example.co.jp", in, got, err)
+		}
+	}
+	for _, bad := range []string{
+		"taro@example.co.jp..", // two periods: no sentence's end
+		"taro@example.co.jp。。",
+		"taro@.",
+		"taro@example.",
+		"taro.@",
+		"。",
+		"taro。",
+	} {
+		if got, err := NormalizeEmail(bad); err == nil {
+			t.Errorf("NormalizeEmail(%q) = %q; want an error", bad, got)
+		}
+	}
+	// Real addresses, periods inside and all, are as they were.
+	for _, in := range []string{"taro.yamada@example.co.jp", "t.a.r.o@sub.example.jp", "taro+x.y@example.jp"} {
+		if got, err := NormalizeEmail(in); err != nil || got != in {
+			t.Errorf("NormalizeEmail(%q) = %q, %v; want it unchanged", in, got, err)
+		}
+	}
+}

@@ -94,6 +94,8 @@ func TestFormEmailChoice(t *testing.T) {
 		{"preferred is no referrer", map[string]any{"preferred_email": "me@b.example"}, nil, "", "me@b.example"},
 		{"full-width address by label", map[string]any{"field_7": "ｍｅ＠ｂ．ｅｘａｍｐｌｅ"}, map[string]any{"field_7": "Ｅメール"}, "", "me@b.example"},
 		{"no address", map[string]any{"field_1": "購読する"}, map[string]any{"field_1": "メールマガジン"}, "", ""},
+		{"typed with the sentence's period (IME)", map[string]any{"email": "taro@example.co.jp。"}, nil, "taro@example.co.jp。", "taro@example.co.jp"},
+		{"a full-width period, by the tag's pick", map[string]any{"f2": "taro@example.co.jp．"}, nil, "taro@example.co.jp．", "taro@example.co.jp"},
 	} {
 		props := map[string]any{"fields": c.fields}
 		if c.labels != nil {

@@ -45,3 +45,22 @@ func TestListWithReadingAndMobile(t *testing.T) {
 		}
 	}
 }
+
+// TestListEmailWithSentencePeriod: a list typed in Japanese Excel with an
+// IME has addresses ending in the sentence's period (taro@example.co.jp。,
+// ．); each such row was refused as "not an email address". It is the
+// person's address without it.
+func TestListEmailWithSentencePeriod(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	in := "氏名,メールアドレス\r\n山田 太郎,taro@client.example。\r\n佐藤 花子,hanako@client.example． \r\n"
+	res, err := f.im.Import(ctx, strings.NewReader(sjis(t, in)), Defaults{Channel: "展示会", Event: "展示会", Date: "2026-11-06"})
+	if err != nil || res.Imported != 2 || len(res.Errors) != 0 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	for _, email := range []string{"taro@client.example", "hanako@client.example"} {
+		if _, err := f.dir.ByEmail(ctx, email); err != nil {
+			t.Errorf("%s: %v", email, err)
+		}
+	}
+}

@@ -19,3 +19,17 @@ func TestPhoneNumbersComeBackAsSent(t *testing.T) {
 		t.Fatalf("row changed: %q", out)
 	}
 }
+
+// TestAddressWithSentencePeriod: an address typed with an IME's period
+// after it (taro@example.co.jp。) was refused, the recipient given no
+// token; it is minted, and the list goes back with the address a mail
+// service sends to.
+func TestAddressWithSentencePeriod(t *testing.T) {
+	out, res := run(t, "氏名,メールアドレス\r\n山田,taro@example.co.jp。\r\n")
+	if res.Minted != 1 || len(res.Errors) != 0 {
+		t.Fatalf("%+v", res)
+	}
+	if !strings.Contains(out, "山田,taro@example.co.jp,") {
+		t.Fatalf("address not as a mail service sends to: %q", out)
+	}
+}
