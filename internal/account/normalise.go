@@ -10,6 +10,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/rulebook"
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // Domain is the grouping domain of an email address: its domain, lower
@@ -130,7 +131,9 @@ func CompanyKey(name string) string {
 // or department the key drops (株式会社アクメ 東京支店, バトン株式会社
 // 大阪営業所): not the company's own name as its people write it.
 func companyKey(name string, unit bool) (string, bool) {
-	folded := strings.ToLower(norm.NFKC.String(name))
+	// Without zero-width characters (a company stored before forms and
+	// lists dropped them: 株式会社\u200bアクメ kept its legal form).
+	folded := strings.ToLower(norm.NFKC.String(textcut.ZeroWidth(name)))
 	if leftToFill(folded) {
 		return "", false // 〇〇商事, 株式会社××工業: a form's example, not a name
 	}

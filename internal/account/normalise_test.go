@@ -12,7 +12,9 @@ import (
 
 func TestCompanyKey(t *testing.T) {
 	same := [][]string{
-		{"株式会社アクメ", "アクメ株式会社", "(株)アクメ", "㈱アクメ", "（株）アクメ", "ｱｸﾒ", "アクメ 株式会社", "有限会社アクメ", "(有)アクメ"},
+		{"株式会社アクメ", "アクメ株式会社", "(株)アクメ", "㈱アクメ", "（株）アクメ", "ｱｸﾒ", "アクメ 株式会社", "有限会社アクメ", "(有)アクメ",
+			// zero-width characters inside the legal form, stored before forms dropped them
+			"株\u200b式会社アクメ", "アクメ株式\u2060会社", "(株\ufeff)アクメ"},
 		{"ACME Inc.", "Acme, Inc", "ＡＣＭＥ", "acme co., ltd.", "ACME K.K.", "Acme Corporation", " a c m e "},
 		{"サンプル・テクノロジー株式会社", "サンプル テクノロジー(株)", "サンプルテクノロジー"},
 		// A branch or department after the company (a space between).

@@ -67,3 +67,30 @@ func TestInvisibleNameIsNoName(t *testing.T) {
 		t.Errorf("a stored name of fillers: %q", got)
 	}
 }
+
+// TestZeroWidthInNames: a zero-width character pasted inside a name or a
+// company (山田\u200b太郎 from a chat, 株式会社\u2060アクメ from a card app,
+// a BOM) stayed stored: the name showed as 山田太郎 and matched no other
+// 山田太郎 (an SFA's duplicate rules, the account's company). The one-line
+// attributes are without them; an inquiry keeps what was typed, and a
+// kanji's variation selector (葛󠄀) stays.
+func TestZeroWidthInNames(t *testing.T) {
+	known, _ := SplitAttributes(map[string]string{
+		"氏名": "山田\u200b太郎", "姓": "\ufeff新井", "名": "一\u200c郎\u200d", "会社名": "株式会社\u2060アクメ",
+		"フリガナ": "ヤマダ\u200bタロウ", "部署": "営業\u200b部", "お問い合わせ内容": "a\u200bb",
+	}, nil)
+	want := map[string]string{"name": "山田太郎", "last_name": "新井", "first_name": "一郎", "company": "株式会社アクメ",
+		"name_kana": "ヤマダタロウ", "department": "営業部", "message": "a\u200bb"}
+	for k, v := range want {
+		if known[k] != v {
+			t.Errorf("%s = %q, want %q", k, known[k], v)
+		}
+	}
+	known, _ = SplitAttributes(map[string]string{"氏名": "葛\U000E0100西 太郎", "会社名": "\u200b\u200b"}, nil)
+	if known["name"] != "葛\U000E0100西 太郎" {
+		t.Errorf("variation selector: %q", known["name"])
+	}
+	if _, ok := known["company"]; ok {
+		t.Errorf("a company of zero-width characters alone: %q", known["company"])
+	}
+}

@@ -515,7 +515,10 @@ func SplitLabelled(fields, labels map[string]string, extra FieldNames) (known, c
 	}
 	for k, v := range known {
 		if singleLine[k] {
-			if v = textcut.Line(v); v == "" {
+			// Without zero-width characters (山田\u200b太郎, pasted): an
+			// SFA's duplicate rules and the account's company matched
+			// another name than the one shown.
+			if v = textcut.Line(textcut.ZeroWidth(v)); v == "" {
 				delete(known, k) // nothing visible: no value (an earlier one stays)
 				continue
 			}

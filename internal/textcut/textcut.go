@@ -70,6 +70,30 @@ func Line(s string) string {
 	return visibleOr(strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " "))
 }
 
+// ZeroWidth returns s without zero-width characters: the zero-width space,
+// non-joiner and joiner (U+200B-U+200D), the word joiner (U+2060) and the
+// BOM (U+FEFF, a zero-width no-break space). Pasted from a web page, a
+// chat or a business card app into a name, they are invisible, and make
+// 山田\u200b太郎 or 株式会社\u200bアクメ another name than the one it shows to
+// every match: an SFA's duplicate rules, a company's account. s as it is
+// when it has none. Variation selectors stay: a name's kanji variant
+// (葛󠄀) is written with one.
+func ZeroWidth(s string) string {
+	if !strings.ContainsFunc(s, zeroWidth) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if zeroWidth(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func zeroWidth(r rune) bool {
+	return r >= 0x200b && r <= 0x200d || r == 0x2060 || r == 0xfeff
+}
+
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
