@@ -18,6 +18,7 @@ import (
 	"github.com/baton-hq/baton/internal/csvin"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/links"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/recipientcsv"
@@ -245,6 +246,11 @@ type uploadedList struct {
 	// uploaded, and what they read (cut).
 	Dropped, DroppedFirst, DroppedLast int
 	DroppedText                        string
+	// Restored are the cells whose leading zero Excel dropped, given back
+	// in the people stored (a Japanese team's list), the first
+	// maxShownRowErrors of them; MoreRestored the others.
+	Restored     []identity.Restored
+	MoreRestored int
 }
 
 // maxDroppedText bounds what the page quotes of the rows left out.
@@ -591,6 +597,9 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 	up.dropped(res.Dropped)
 	if len(up.Errors) > maxShownRowErrors {
 		up.Errors, up.More = up.Errors[:maxShownRowErrors], len(up.Errors)-maxShownRowErrors
+	}
+	if up.Restored = res.Restored; len(up.Restored) > maxShownRowErrors {
+		up.Restored, up.MoreRestored = up.Restored[:maxShownRowErrors], len(up.Restored)-maxShownRowErrors
 	}
 	answer(http.StatusOK, campaignView{Uploaded: up})
 }

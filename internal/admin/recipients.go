@@ -34,6 +34,10 @@ type Recipients struct {
 	Now     func() time.Time
 	// FieldNames maps list columns to attributes as forms' fields are.
 	FieldNames identity.FieldNames
+	// Japan: the team is Japanese (config.File.Japanese): the leading
+	// zero Excel dropped from a phone number or postal code is given back
+	// (recipientcsv.Options.Japan).
+	Japan bool
 }
 
 func (h *Handler) recipientRoutes(mux *http.ServeMux) {
@@ -140,6 +144,7 @@ func (h *Handler) mintList(r *http.Request, campaign string, list io.Reader, add
 	ctx, cancel := context.WithCancelCause(r.Context())
 	defer cancel(nil)
 	opts.Parallel = mintParallel
+	opts.Japan = rc.Japan
 	// Whichever way the list comes (the page, the API), the reason column
 	// of a list downloaded from the page and uploaded again is the
 	// reasons', refilled, never the people's attributes.
@@ -232,6 +237,13 @@ func sendList(w http.ResponseWriter, campaign string, out []byte, res recipientc
 	w.Header().Set("X-Baton-Row-Error-Count", itoa(len(res.Errors)))
 	if len(errs) < 8000 {
 		w.Header().Set("X-Baton-Row-Errors", errs)
+	}
+	// The cells whose leading zero Excel dropped, given back in the
+	// people stored (a Japanese team's list); the file keeps them as
+	// uploaded.
+	w.Header().Set("X-Baton-Restored-Count", itoa(len(res.Restored)))
+	if restored := asciiJSON(res.Restored); len(res.Restored) > 0 && len(restored) < 8000 {
+		w.Header().Set("X-Baton-Restored", restored)
 	}
 	// What the list did to the send's count (X-Baton-Minted alone read as
 	// the send's growth: a part sharing people with another adds fewer).

@@ -1,6 +1,7 @@
 package admin_test
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -20,5 +21,27 @@ func TestRecipientNameCellLineBreak(t *testing.T) {
 	}
 	if p.Attributes["name"] != "新井 一郎" || p.Attributes["company"] != "株式会社ゼブラ 東京支店" {
 		t.Errorf("attributes %q", p.Attributes)
+	}
+}
+
+// TestRecipientListZerosRestored: a Japanese team's recipient list saved
+// by Excel (0312345678 as 312345678): the person is stored with the 0,
+// the API says which cells were given back (X-Baton-Restored), and the
+// file that goes back to the email tool keeps them as uploaded.
+func TestRecipientListZerosRestored(t *testing.T) {
+	f, dir := recipientsFixture(t)
+	f.h.Recipients.Japan = true
+	a := f.req("POST", "/admin/recipients?campaign=nov-news", "email,name,電話番号\r\nyamada@acme.example,山田,312345678\r\n",
+		"Authorization", "Bearer "+fullToken, "Content-Type", "text/csv")
+	if a.code != 200 || a.hdr.Get("X-Baton-Restored-Count") != "1" ||
+		a.hdr.Get("X-Baton-Restored") != `[{"line":2,"column":"\u96fb\u8a71\u756a\u53f7","from":"312345678","to":"0312345678"}]` {
+		t.Fatalf("%d %q %s", a.code, a.hdr, a.body)
+	}
+	if !strings.Contains(a.body, "yamada@acme.example,山田,312345678,") {
+		t.Errorf("file changed: %s", a.body)
+	}
+	p, err := dir.ByEmail(t.Context(), "yamada@acme.example")
+	if err != nil || p.Attributes["phone"] != "0312345678" {
+		t.Errorf("%q %v", p.Attributes, err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/offline"
 )
 
@@ -65,6 +66,10 @@ type touchesView struct {
 	Result    *offline.Result // the import just done
 	Errors    []offline.RowError
 	More      int // row errors not shown
+	// Restored are the cells whose leading zero Excel dropped, given
+	// back (a Japanese team's), and MoreRestored those not shown.
+	Restored     []identity.Restored
+	MoreRestored int
 }
 
 // maxShownTouchErrors bounds the row errors the page lists.
@@ -144,6 +149,9 @@ func (h *Handler) uploadTouches(w http.ResponseWriter, r *http.Request) {
 	v := touchesView{Form: form, Result: &res, Errors: res.Errors}
 	if len(v.Errors) > maxShownTouchErrors {
 		v.Errors, v.More = v.Errors[:maxShownTouchErrors], len(v.Errors)-maxShownTouchErrors
+	}
+	if v.Restored = res.Restored; len(v.Restored) > maxShownTouchErrors {
+		v.Restored, v.MoreRestored = v.Restored[:maxShownTouchErrors], len(v.Restored)-maxShownTouchErrors
 	}
 	h.renderTouches(w, r, http.StatusOK, v)
 }

@@ -130,9 +130,9 @@ func Assemble(ctx context.Context, c *core.Core) (*App, error) {
 			return push.FirstDeliveredBetween(ctx, c.Table, from, to)
 		}
 	}
-	a.Admin.Recipients = &admin.Recipients{Dir: a.People, Keyring: a.Keyring, Now: now, FieldNames: c.FieldNames}
+	a.Admin.Recipients = &admin.Recipients{Dir: a.People, Keyring: a.Keyring, Now: now, FieldNames: c.FieldNames, Japan: cfg.File.Japanese()}
 	a.Admin.Workspace = &admin.Workspace{T: c.Table, Events: a.Events, Loc: c.Cal.Location(), Now: now}
-	a.Admin.Touches = &offline.Importer{Dir: a.People, Link: a.Stitcher, Events: a.Events, FieldNames: c.FieldNames, Loc: c.Cal.Location(), Now: now}
+	a.Admin.Touches = &offline.Importer{Dir: a.People, Link: a.Stitcher, Events: a.Events, FieldNames: c.FieldNames, Loc: c.Cal.Location(), Now: now, Japan: cfg.File.Japanese()}
 	return a, nil
 }
 

@@ -763,6 +763,25 @@ func findRules() string {
 	return ""
 }
 
+// Japanese reports whether the team is Japanese, as the file says it:
+// its timezone is Tokyo's (Asia/Tokyo, or its alias Japan), its calendar
+// has Japan's public holidays, or the summary sales read is in Japanese
+// (sfa.language: ja). An imported list's numbers are then read as
+// Japanese ones: the leading zero Excel dropped from a phone number or a
+// postal code is given back (identity.RestoreZeros).
+func (f File) Japanese() bool {
+	switch strings.TrimSpace(f.Timezone) {
+	case "Asia/Tokyo", "Japan":
+		return true
+	}
+	for _, h := range f.Calendar.Holidays {
+		if strings.EqualFold(strings.TrimSpace(h), "japan") {
+			return true
+		}
+	}
+	return f.SFA.Language == "ja"
+}
+
 // Cal builds the working calendar from the file (validated at start-up).
 func (f File) Cal() (calendar.Calendar, error) {
 	c := calendar.Calendar{Business: f.SLA.BusinessTime, Extra: map[string]bool{}, Yearly: map[string]bool{}}

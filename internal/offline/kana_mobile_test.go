@@ -2,8 +2,12 @@ package offline
 
 import (
 	"context"
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/baton-hq/baton/internal/identity"
 )
 
 // TestListWithReadingAndMobile: a list's フリガナ (or セイ and メイ) and 携帯電話
@@ -62,5 +66,55 @@ func TestListEmailWithSentencePeriod(t *testing.T) {
 		if _, err := f.dir.ByEmail(ctx, email); err != nil {
 			t.Errorf("%s: %v", email, err)
 		}
+	}
+}
+
+// TestExcelDroppedZeros: a Japanese team's exhibition list, its numbers
+// typed without dashes and the file opened and saved in Excel, has them
+// without their leading 0 (312345678, 9012345678; the postal code 600001):
+// the person's phone went to the SFA as a number nobody can call. Each is
+// given back, and the answer says which (row, column, as the file had it,
+// as stored); an ambiguous one (10 digits not a mobile's) is left. A team
+// Baton does not know to be Japanese keeps them as they are.
+func TestExcelDroppedZeros(t *testing.T) {
+	in := "氏名,メールアドレス,電話番号,携帯電話,郵便番号\r\n" +
+		"山田 太郎,taro@client.example,312345678,9012345678,600001\r\n" +
+		"佐藤 花子,hanako@client.example,3123456789,,1000001\r\n"
+	def := Defaults{Channel: "展示会", Event: "展示会", Date: "2026-11-06"}
+	f := newFixture(t)
+	f.im.Japan = true
+	ctx := context.Background()
+	res, err := f.im.Import(ctx, strings.NewReader(sjis(t, in)), def)
+	if err != nil || res.Imported != 2 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	want := []identity.Restored{
+		{Line: 2, Column: "携帯電話", From: "9012345678", To: "09012345678"},
+		{Line: 2, Column: "郵便番号", From: "600001", To: "0600001"},
+		{Line: 2, Column: "電話番号", From: "312345678", To: "0312345678"},
+	}
+	if !reflect.DeepEqual(res.Restored, want) {
+		t.Errorf("restored %+v, want %+v", res.Restored, want)
+	}
+	p, _ := f.dir.ByEmail(ctx, "taro@client.example")
+	if p.Attributes["phone"] != "0312345678" || p.Attributes["mobile"] != "09012345678" || p.Custom["郵便番号"] != "0600001" {
+		t.Errorf("taro: %q %q", p.Attributes, p.Custom)
+	}
+	p, _ = f.dir.ByEmail(ctx, "hanako@client.example")
+	if p.Attributes["phone"] != "3123456789" || p.Custom["郵便番号"] != "1000001" {
+		t.Errorf("hanako: %q %q", p.Attributes, p.Custom)
+	}
+
+	f = newFixture(t) // not known to be Japanese
+	res, err = f.im.Import(ctx, strings.NewReader(in), def)
+	if err != nil || res.Imported != 2 || len(res.Restored) != 0 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if b, _ := json.Marshal(res); !strings.Contains(string(b), `"restored":[]`) {
+		t.Errorf("restored is no list: %s", b)
+	}
+	p, _ = f.dir.ByEmail(ctx, "taro@client.example")
+	if p.Attributes["phone"] != "312345678" {
+		t.Errorf("restored for a team not known to be Japanese: %q", p.Attributes)
 	}
 }

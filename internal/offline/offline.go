@@ -118,6 +118,12 @@ type Result struct {
 	// session) is a webinar's. Left out when neither gave one.
 	Channel     string `json:"channel,omitempty"`
 	ChannelFrom string `json:"channelFrom,omitempty"`
+	// Restored are the cells of the rows imported whose leading zero
+	// Excel had dropped, given back (a Japanese team's list: a phone
+	// number's, 312345678 is 0312345678; a postal code's, 600001 is
+	// 0600001), each with its row and column, as the file had it and as
+	// stored.
+	Restored []identity.Restored `json:"restored"`
 }
 
 // Where Result.Event and Result.Date came from.
@@ -160,6 +166,10 @@ type Importer struct {
 	FieldNames identity.FieldNames // list columns to attributes, as forms' fields
 	Loc        *time.Location      // the configured timezone: dates are days there (nil: UTC)
 	Now        func() time.Time
+	// Japan: the team is Japanese (config.File.Japanese): the leading
+	// zero Excel dropped from a phone number or postal code is given back
+	// where it can only be one (identity.RestoreZeros; Result.Restored).
+	Japan bool
 }
 
 // header names, NFKC-normalised and lower-cased.
@@ -383,7 +393,7 @@ type columns struct{ email, event, date, channel, attended, minutes, join, leave
 // with the file is a *FileError; any other error (the store) stops the
 // import, and importing the file again completes it.
 func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Result, error) {
-	res := Result{Errors: []RowError{}, SkippedSections: []string{}}
+	res := Result{Errors: []RowError{}, SkippedSections: []string{}, Restored: []identity.Restored{}}
 	loc := im.Loc
 	if loc == nil {
 		loc = time.UTC
@@ -627,6 +637,13 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 				fields[h] = rec[i]
 			}
 		}
+		var restored []identity.Restored
+		if im.Japan {
+			restored = identity.RestoreZeros(fields)
+			for i := range restored {
+				restored[i].Line = line
+			}
+		}
 		minutes := -1
 		if m, err := strconv.Atoi(key(get(col.minutes, ""))); err == nil && m >= 0 {
 			minutes = m
@@ -646,6 +663,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			// saying they came wins (its sessions are the touch's).
 			if !absent {
 				jobs[j] = touch{lines: append(jobs[j].lines, line), id: id, was: was, wasDay: written, email: email, name: name, day: day, channel: channel, fields: fields, sessions: []stay{sess}, came: true}
+				res.Restored = append(res.Restored, restored...)
 			} else {
 				jobs[j].lines = append(jobs[j].lines, line)
 			}
@@ -664,6 +682,9 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 				fail("same email, event and date as line %d, one touch, but other columns: %s; the row is not imported (line %d's are the person's)", jobs[j].lines[0], c, jobs[j].lines[0])
 			}
 			continue
+		}
+		if !absent {
+			res.Restored = append(res.Restored, restored...)
 		}
 		byID[id] = len(jobs)
 		jobs = append(jobs, touch{lines: []int{line}, id: id, was: was, wasDay: written, email: email, name: name, day: day, channel: channel, fields: fields, sessions: []stay{sess}, absent: absent, came: col.attended >= 0 && !absent})
@@ -770,6 +791,14 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		return res, err // the request's own context ended
 	}
 	slices.SortStableFunc(res.Errors, func(a, b RowError) int { return a.Line - b.Line })
+	// A row not imported after all (its person erased) restored nothing.
+	if len(res.Restored) > 0 && len(res.Errors) > 0 {
+		refused := map[int]bool{}
+		for _, e := range res.Errors {
+			refused[e.Line] = true
+		}
+		res.Restored = slices.DeleteFunc(res.Restored, func(r identity.Restored) bool { return refused[r.Line] })
+	}
 	return res, nil
 }
 

@@ -1,8 +1,12 @@
 package recipientcsv
 
 import (
+	"bytes"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/baton-hq/baton/internal/identity"
 )
 
 // TestPhoneNumbersComeBackAsSent: the tokenised list goes back to the
@@ -31,5 +35,34 @@ func TestAddressWithSentencePeriod(t *testing.T) {
 	}
 	if !strings.Contains(out, "山田,taro@example.co.jp,") {
 		t.Fatalf("address not as a mail service sends to: %q", out)
+	}
+}
+
+// TestExcelDroppedZeros: a Japanese team's recipient list saved by Excel
+// has its numbers without their leading 0 (312345678, 600001): the people
+// it makes are given them back (Options.Japan), the result says which, and
+// the file that goes back to the mail service keeps its cells as
+// uploaded.
+func TestExcelDroppedZeros(t *testing.T) {
+	in := "氏名,メールアドレス,電話番号,〒\r\n山田,taro@example.co.jp,9012345678,600001\r\n佐藤,hanako@example.co.jp,3123456789,\r\n"
+	var got []Row
+	var out bytes.Buffer
+	res, err := MintWith(strings.NewReader(in), &out, func(r Row) (string, error) { got = append(got, r); return "t", nil }, Options{Japan: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Fields["電話番号"] != "09012345678" || got[0].Fields["〒"] != "0600001" || got[1].Fields["電話番号"] != "3123456789" {
+		t.Fatalf("rows %+v", got)
+	}
+	want := []identity.Restored{{Line: 2, Column: "〒", From: "600001", To: "0600001"}, {Line: 2, Column: "電話番号", From: "9012345678", To: "09012345678"}}
+	if !reflect.DeepEqual(res.Restored, want) {
+		t.Errorf("restored %+v, want %+v", res.Restored, want)
+	}
+	if !strings.Contains(out.String(), "山田,taro@example.co.jp,9012345678,600001,t") {
+		t.Errorf("file changed: %q", out.String())
+	}
+	got = nil
+	if res, err := MintWith(strings.NewReader(in), &out, func(r Row) (string, error) { got = append(got, r); return "t", nil }, Options{}); err != nil || len(res.Restored) != 0 || got[0].Fields["電話番号"] != "9012345678" {
+		t.Errorf("not a Japanese team: %+v %+v %v", got, res.Restored, err)
 	}
 }

@@ -10,12 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/baton-hq/baton/internal/csvin"
 	"github.com/baton-hq/baton/internal/csvout"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/fanout"
+	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/textcut"
 )
 
@@ -68,6 +70,10 @@ type Result struct {
 	// date it was exported), left out of the file that goes back: an
 	// email tool reads that file's first row as its header.
 	Dropped []csvin.Record `json:"-"`
+	// Restored are the cells whose leading zero Excel had dropped, given
+	// back in what is stored of the person (Options.Japan): the file that
+	// goes back keeps them as uploaded.
+	Restored []identity.Restored `json:"restored"`
 }
 
 // Options shape the list that goes back to a person.
@@ -93,6 +99,11 @@ type Options struct {
 	// a row is several requests: one after another, a list of a few
 	// thousand rows outlasted API Gateway's 30 s.
 	Parallel int
+	// Japan: the team is Japanese, and its list's numbers Japanese ones:
+	// the leading zero Excel dropped from a phone number or a postal code
+	// (312345678, 600001) is given back in the row's fields where it can
+	// only be one (identity.RestoreZeros), and said in Result.Restored.
+	Japan bool
 }
 
 // Mint reads a CSV with a header row, calls mint for each row with a valid
@@ -132,7 +143,7 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 		return Result{}, err // two email columns: which is the recipient's is not ours to guess
 	}
 	header := tab.Header
-	res := Result{Errors: []RowError{}, HeaderRow: tab.Row}
+	res := Result{Errors: []RowError{}, HeaderRow: tab.Row, Restored: []identity.Restored{}}
 	if !tab.Found {
 		if _, title := csvin.Title(header); title && tab.Skipped > 1 {
 			return Result{}, fmt.Errorf("no email column: no row names one (email, メールアドレス ...); the first row is %s", csvin.Names(header))
@@ -224,6 +235,12 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 					fields[h] = rec[i]
 				}
 			}
+			if opts.Japan {
+				for _, r := range identity.RestoreZeros(fields) {
+					r.Line = line
+					res.Restored = append(res.Restored, r)
+				}
+			}
 			row.mint = len(mints)
 			mints = append(mints, Row{Line: line, Email: email, Fields: fields})
 		}
@@ -267,6 +284,13 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 			res.Minted++
 			res.Addresses = append(res.Addresses, email)
 		}
+	}
+	if len(res.Restored) > 0 && len(res.Errors) > 0 {
+		refused := map[int]bool{} // a row given no token (its person erased) restored nothing
+		for _, e := range res.Errors {
+			refused[e.Line] = true
+		}
+		res.Restored = slices.DeleteFunc(res.Restored, func(r identity.Restored) bool { return refused[r.Line] })
 	}
 	say := opts.Say
 	if say == nil {
