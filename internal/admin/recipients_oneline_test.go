@@ -1,8 +1,10 @@
 package admin_test
 
 import (
+	"html"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRecipientNameCellLineBreak: a recipient list's name cell with a line
@@ -43,5 +45,25 @@ func TestRecipientListZerosRestored(t *testing.T) {
 	p, err := dir.ByEmail(t.Context(), "yamada@acme.example")
 	if err != nil || p.Attributes["phone"] != "0312345678" {
 		t.Errorf("%q %v", p.Attributes, err)
+	}
+}
+
+// TestCampaignPageSaysZerosRestored: the campaign page's upload of a
+// Japanese team's list saved by Excel says, in the page's language, which
+// numbers were stored with their leading 0 given back.
+func TestCampaignPageSaysZerosRestored(t *testing.T) {
+	f := newFixture(t)
+	serveRecipients(t, f, f.tb, "dec-news")
+	f.h.Recipients.Japan = true
+	f.clk.Advance(time.Hour)
+	cookie, csrf := f.login(fullToken)
+	for lang, says := range map[string]string{
+		"en": "line 2: 電話番号 312345678 → 0312345678",
+		"ja": "2 行目：電話番号 312345678 → 0312345678",
+	} {
+		a := f.uploadList(cookie, csrf, "/admin/campaigns/dec-news/recipients?lang="+lang, "メールアドレス,電話番号\r\ntaro@example.co.jp,312345678\r\n", "Accept", "text/html")
+		if a.code != 200 || !strings.Contains(html.UnescapeString(a.body), says) {
+			t.Errorf("%s: the page does not say %q: %d %s", lang, says, a.code, uploadNote(a.body))
+		}
 	}
 }
