@@ -181,7 +181,21 @@ func macLines(text []byte) []byte {
 // メール⏎アドレス, E-mail⏎Address) and runs of spaces are one space between
 // Latin words and none between Japanese ones (メール アドレス is
 // メールアドレス).
+//
+// Invisible characters (a zero-width space or joiner, a BOM: a template's
+// names copied from a web page, or a second file's BOM pasted under the
+// first) are no part of the name: メール\u200bアドレス refused the list as
+// having no email column, and 氏\u200b名 was a custom attribute, not the
+// name.
 func Header(h string) string {
+	if strings.ContainsFunc(h, event.IsInvisible) {
+		h = strings.Map(func(r rune) rune {
+			if event.IsInvisible(r) {
+				return -1
+			}
+			return r
+		}, h)
+	}
 	h = strings.ToLower(joinWords(strings.Fields(norm.NFKC.String(h))))
 	for {
 		was := h

@@ -142,7 +142,9 @@ func TestHeader(t *testing.T) {
 // line break: メール⏎アドレス was no email column, and the list refused.
 func TestHeaderLineBreaks(t *testing.T) {
 	for in, want := range map[string]string{"メール\nアドレス": "メールアドレス", "メール\r\nアドレス（必須）": "メールアドレス", "E-mail\nAddress": "e-mail address",
-		"email  address": "email address", "メール アドレス": "メールアドレス", "Eメール\nアドレス": "eメールアドレス", "会社\n名": "会社名"} {
+		"email  address": "email address", "メール アドレス": "メールアドレス", "Eメール\nアドレス": "eメールアドレス", "会社\n名": "会社名",
+		// invisible characters: copied from a web page, a BOM pasted in
+		"メール\u200bアドレス": "メールアドレス", "\ufeffemail": "email", "氏\u2060名（必須）": "氏名", "会社\u200d名": "会社名"} {
 		if got := Header(in); got != want {
 			t.Errorf("Header(%q) = %q, want %q", in, got, want)
 		}

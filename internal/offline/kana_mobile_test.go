@@ -118,3 +118,20 @@ func TestExcelDroppedZeros(t *testing.T) {
 		t.Errorf("restored for a team not known to be Japanese: %q", p.Attributes)
 	}
 }
+
+// TestHeaderWithInvisibleCharacters: a list whose column names were
+// copied from a web page hold a zero-width space (メール\u200bアドレス): it
+// was refused as having no email column, and 氏\u200b名 was a custom
+// attribute, not the person's name.
+func TestHeaderWithInvisibleCharacters(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	in := "メール\u200bアドレス,氏\u2060名\r\ntaro@client.example,山田 太郎\r\n"
+	res, err := f.im.Import(ctx, strings.NewReader(in), Defaults{Channel: "展示会", Event: "展示会", Date: "2026-11-06"})
+	if err != nil || res.Imported != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if p, err := f.dir.ByEmail(ctx, "taro@client.example"); err != nil || p.Attributes["name"] != "山田 太郎" || len(p.Custom) != 0 {
+		t.Errorf("%q %q %v", p.Attributes, p.Custom, err)
+	}
+}
