@@ -38,7 +38,9 @@ func Domain(email string, free map[string]bool) string {
 // Removed in this order: a form containing another comes before it
 // (社会医療法人 before 医療法人).
 var legalForms = []string{
-	"株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "相互会社", "一般社団法人", "一般財団法人", "公益社団法人",
+	"株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "相互会社",
+	"株式會社", "有限會社", "合同會社", // the traditional 會 some firms' cards keep
+	"一般社団法人", "一般財団法人", "公益社団法人",
 	"公益財団法人", "特定非営利活動法人", "npo法人", "社会医療法人", "医療法人社団", "医療法人財団", "医療法人",
 	"社会福祉法人", "学校法人", "地方独立行政法人", "独立行政法人", "国立大学法人", "公立大学法人",
 	"税理士法人", "弁護士法人", "司法書士法人", "行政書士法人", "社会保険労務士法人", "特許業務法人",
@@ -133,7 +135,7 @@ func CompanyKey(name string) string {
 func companyKey(name string, unit bool) (string, bool) {
 	// Without zero-width characters (a company stored before forms and
 	// lists dropped them: 株式会社\u200bアクメ kept its legal form).
-	folded := strings.ToLower(norm.NFKC.String(textcut.ZeroWidth(name)))
+	folded := withoutHonorific(strings.ToLower(norm.NFKC.String(textcut.ZeroWidth(name))))
 	if leftToFill(folded) {
 		return "", false // 〇〇商事, 株式会社××工業: a form's example, not a name
 	}
@@ -142,6 +144,23 @@ func companyKey(name string, unit bool) (string, bool) {
 		return "", false // 個人, なし, N/A, ー...: no company, or strangers share one account
 	}
 	return k, unit && k != plainKey(folded)
+}
+
+// honorifics are what a list addressed to a company writes after its name
+// (株式会社アクメ 御中, アクメ株式会社様: an address book's or an invoicing
+// tool's export): no part of the name, and the key kept them (アクメ御中).
+var honorifics = []string{"御中", "様"}
+
+// withoutHonorific is a folded name without the honorific at its end,
+// when a name is left before it.
+func withoutHonorific(s string) string {
+	t := strings.TrimSpace(s)
+	for _, h := range honorifics {
+		if rest, ok := strings.CutSuffix(t, h); ok && strings.TrimSpace(rest) != "" {
+			return strings.TrimSpace(rest)
+		}
+	}
+	return s
 }
 
 // namesNone reports whether a key names no company: a placeholder

@@ -14,7 +14,9 @@ func TestCompanyKey(t *testing.T) {
 	same := [][]string{
 		{"株式会社アクメ", "アクメ株式会社", "(株)アクメ", "㈱アクメ", "（株）アクメ", "ｱｸﾒ", "アクメ 株式会社", "有限会社アクメ", "(有)アクメ",
 			// zero-width characters inside the legal form, stored before forms dropped them
-			"株\u200b式会社アクメ", "アクメ株式\u2060会社", "(株\ufeff)アクメ"},
+			"株\u200b式会社アクメ", "アクメ株式\u2060会社", "(株\ufeff)アクメ",
+			// the traditional 會, and a list addressed to the company (御中, 様)
+			"株式會社アクメ", "株式会社アクメ 御中", "㈱アクメ御中", "アクメ株式会社様", "株式会社アクメ　東京支店　御中"},
 		{"ACME Inc.", "Acme, Inc", "ＡＣＭＥ", "acme co., ltd.", "ACME K.K.", "Acme Corporation", " a c m e "},
 		{"サンプル・テクノロジー株式会社", "サンプル テクノロジー(株)", "サンプルテクノロジー"},
 		// A branch or department after the company (a space between).
