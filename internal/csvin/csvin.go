@@ -261,7 +261,10 @@ func joinWords(ws []string) string {
 // (会社メールアドレス, work_email); -1 when none does. A lead list's
 // 担当者メールアドレス (the exhibitor's own rep) before its メールアドレス
 // is not the person's. Two of the best rank are an error naming both:
-// which one is the person's is not an import's to guess.
+// which one is the person's is not an import's to guess, unless they are
+// one name numbered (メールアドレス1 and メールアドレス2; Sansan's e-mail(1)
+// and e-mail(2)): the person's first is theirs, numbered 1 (the others
+// are no attribute, as any address in a list's other columns).
 //
 // A header of one cell holding tabs or semicolons is a file whose columns
 // are not separated by commas (Excel's "Text (Tab delimited)", a European
@@ -275,23 +278,73 @@ func EmailColumn(header []string) (int, error) {
 			}
 		}
 	}
-	col, rank, tie := -1, 0, -1
+	var best []int // the columns of the best rank
+	rank := 0
 	for i, h := range header {
 		r := event.EmailKeyRank(Header(h))
 		if r == 0 {
 			continue
 		}
 		switch r = max(r, 2); { // email and メールアドレス alike
-		case col < 0 || r < rank:
-			col, rank, tie = i, r, -1
-		case r == rank && tie < 0:
-			tie = i
+		case len(best) == 0 || r < rank:
+			best, rank = []int{i}, r
+		case r == rank:
+			best = append(best, i)
 		}
 	}
-	if tie >= 0 {
-		return -1, fmt.Errorf("two email columns, %q and %q: keep one", header[col], header[tie])
+	switch {
+	case len(best) == 0:
+		return -1, nil
+	case len(best) == 1:
+		return best[0], nil
 	}
-	return col, nil
+	if first, ok := firstNumbered(header, best); ok {
+		return first, nil
+	}
+	return -1, fmt.Errorf("two email columns, %q and %q: keep one", header[best[0]], header[best[1]])
+}
+
+// numberedName is a column's name (as Header reads it) without a number
+// at its end, bracketed or not (メールアドレス1, e-mail(2), Email 1), and
+// the number; ok false for a name without one.
+func numberedName(h string) (base string, n int, ok bool) {
+	k := Header(h)
+	inner := k
+	if t, found := strings.CutSuffix(k, ")"); found {
+		if i := strings.LastIndexByte(t, '('); i > 0 {
+			inner = t[i+1:]
+			k = t[:i]
+		}
+	}
+	digits := len(inner)
+	for digits > 0 && inner[digits-1] >= '0' && inner[digits-1] <= '9' {
+		digits--
+	}
+	if digits == len(inner) || len(inner)-digits > 2 || inner != k && digits != 0 {
+		return "", 0, false
+	}
+	n, _ = strconv.Atoi(inner[digits:])
+	if inner == k {
+		k = k[:digits]
+	}
+	return strings.TrimRight(k, " _-"), n, true
+}
+
+// firstNumbered is the column numbered 1 of cols when they are one name
+// numbered (メールアドレス1, メールアドレス2), each number once.
+func firstNumbered(header []string, cols []int) (int, bool) {
+	first, base, seen := -1, "", map[int]bool{}
+	for _, c := range cols {
+		b, n, ok := numberedName(header[c])
+		if !ok || seen[n] || base != "" && b != base || b == "" {
+			return -1, false
+		}
+		base, seen[n] = b, true
+		if n == 1 {
+			first = c
+		}
+	}
+	return first, first >= 0
 }
 
 // requiredMarks are the marks of a required column, NFKC and lower-cased

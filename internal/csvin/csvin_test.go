@@ -178,6 +178,39 @@ func TestEmailColumn(t *testing.T) {
 	}
 }
 
+// TestNumberedEmailColumns: a list with the person's addresses numbered
+// (Sansan's e-mail(1) and e-mail(2), a template's メールアドレス1 and
+// メールアドレス2) was refused as having two email columns; the one numbered
+// 1 is the person's. Columns not one name numbered, or without a 1, are
+// still refused.
+func TestNumberedEmailColumns(t *testing.T) {
+	for _, c := range []struct {
+		header []string
+		want   int
+	}{
+		{[]string{"氏名", "e-mail(2)", "e-mail(1)"}, 2},
+		{[]string{"メールアドレス1", "メールアドレス2", "メールアドレス3"}, 0},
+		{[]string{"氏名", "メールアドレス２", "メールアドレス１"}, 2},
+		{[]string{"E-mail（1）", "E-mail（2）（必須）"}, 0},
+	} {
+		if got, err := EmailColumn(c.header); err != nil || got != c.want {
+			t.Errorf("%q: %d %v, want %d", c.header, got, err, c.want)
+		}
+	}
+	for _, h := range [][]string{
+		{"メールアドレス2", "メールアドレス3"},               // no first
+		{"メールアドレス1", "e-mail(2)"},              // not one name
+		{"メールアドレス1", "メールアドレス1"},               // one number twice
+		{"E-mail(会社)", "E-mail(自宅)"},           // not numbered
+		{"メールアドレス2024", "メールアドレス1"},            // a year, not a number of the list's
+		{"メールアドレス1", "担当者メールアドレス", "メールアドレス2"}, // someone else's beside them
+	} {
+		if got, err := EmailColumn(h); err == nil {
+			t.Errorf("%q: %d, want an error", h, got)
+		}
+	}
+}
+
 // TestHeaderRequiredMarksOfJapaneseTemplates: README promises a
 // template's required mark is ignored on a column's name (メールアドレス
 // （必須）, email*). Japanese templates just as often write it 【必須】, [必須],

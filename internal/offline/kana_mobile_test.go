@@ -135,3 +135,24 @@ func TestHeaderWithInvisibleCharacters(t *testing.T) {
 		t.Errorf("%q %q %v", p.Attributes, p.Custom, err)
 	}
 }
+
+// TestNumberedEmailColumns: a business-card list with the person's
+// addresses numbered (Sansan's e-mail(1), e-mail(2)) was refused whole as
+// having two email columns; the first is the person's, the second no
+// attribute.
+func TestNumberedEmailColumns(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	in := "会社名,氏名[姓],氏名[名],e-mail(1),e-mail(2),名刺交換日\r\n株式会社アクメ,山田,太郎,taro@acme.example,taro@home.example,2026/10/20\r\n"
+	res, err := f.im.Import(ctx, strings.NewReader(sjis(t, in)), Defaults{Channel: "名刺交換", Event: "名刺"})
+	if err != nil || res.Imported != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	p, err := f.dir.ByEmail(ctx, "taro@acme.example")
+	if err != nil || p.Attributes["last_name"] != "山田" || p.Attributes["first_name"] != "太郎" || len(p.Custom) != 0 {
+		t.Errorf("%q %q %v", p.Attributes, p.Custom, err)
+	}
+	if _, err := f.dir.ByEmail(ctx, "taro@home.example"); err == nil {
+		t.Error("the second address made a person")
+	}
+}
