@@ -170,13 +170,20 @@ func (b *Book) judge(a *Account, now time.Time) (MQA, bool) {
 	if r == nil || a.MergedInto != "" {
 		return MQA{}, false
 	}
-	if !a.LastMQA.IsZero() && now.Sub(a.LastMQA) < r.Within {
+	// The window's days are the team's calendar days: 14 days back from
+	// 10:00 is 10:00 on the wall clock, a night the clocks change between.
+	loc := b.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	if !a.LastMQA.IsZero() && now.Before(r.Within.After(a.LastMQA, loc)) {
 		return MQA{}, false
 	}
+	since := r.Within.Before(now, loc)
 	var people []Member
 	roles := map[string]int{}
 	for _, m := range a.Members {
-		if !m.LastActive.IsZero() && now.Sub(m.LastActive) <= r.Within && !m.LastActive.After(now.Add(time.Minute)) {
+		if !m.LastActive.IsZero() && !m.LastActive.Before(since) && !m.LastActive.After(now.Add(time.Minute)) {
 			people = append(people, m)
 			if m.Role != "" {
 				roles[m.Role]++
@@ -191,7 +198,7 @@ func (b *Book) judge(a *Account, now time.Time) (MQA, bool) {
 			return MQA{}, false
 		}
 	}
-	days := r.Within.Hours() / 24
+	days := r.Within.Nominal().Hours() / 24
 	reasons := []string{fmt.Sprintf("%d people active within %g days (at least %d)", len(people), days, r.MinPeople)}
 	if len(r.RequireRoles) > 0 {
 		reasons = append(reasons, "roles present: "+strings.Join(r.RequireRoles, ", "))

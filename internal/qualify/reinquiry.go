@@ -43,7 +43,9 @@ var reinquiryStages = []string{StageMQL, StageSAL, StageSQL, StageOpportunity, S
 // rejected them hears of it (a form once the cooldown is over counts
 // toward the next cycle only, as before).
 type Cooler interface {
-	Cooldown() time.Duration
+	// CooldownEnd is when the cooldown of a person recycled at t ends
+	// (its days are the configured zone's calendar days); false: none.
+	CooldownEnd(t time.Time) (time.Time, bool)
 }
 
 // raised is a person's MQL a form of theirs may come back to: their
@@ -116,12 +118,14 @@ func (q *Qualifier) raisedMQL(ctx context.Context, person string, seen map[strin
 		return raised{}, false, nil
 	case rec.Stage == StageRecycled:
 		c, ok := q.Engine.(Cooler)
-		if !ok || c.Cooldown() <= 0 || rec.CycleFrom.IsZero() {
+		if !ok || rec.CycleFrom.IsZero() {
 			return raised{}, false, nil
 		}
 		// The cycle's MQL is still the one closed: Cycle moves on at
 		// the next MQL, CycleFrom at the recycle.
-		until = rec.CycleFrom.Add(c.Cooldown())
+		if until, ok = c.CooldownEnd(rec.CycleFrom); !ok || !until.After(rec.CycleFrom) {
+			return raised{}, false, nil
+		}
 	case !slices.Contains(reinquiryStages, rec.Stage):
 		return raised{}, false, nil
 	}

@@ -3,6 +3,7 @@ package rulebook
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,6 +61,54 @@ func TestDailyCapOnTheDaysTheClocksChange(t *testing.T) {
 		}
 		if math.Abs(s-c.want) > 1e-9 {
 			t.Errorf("%s from %s, event by event: score %v, want %v", c.loc, c.at[0], s, c.want)
+		}
+	}
+}
+
+// TestCooldownDaysAreCalendarDays: a New York (or London) team writes
+// recycle.cooldown: 7d. A lead rejected on Thursday at 10:00 before the
+// clocks go back may qualify again the next Thursday at 10:00 on their
+// wall clock, not at 09:00 (168 hours later): the wait says 10:00, and at
+// 09:30 the lead still waits. Across the spring change it ends at 10:00,
+// not 11:00. Hours stay elapsed time (168h), and Tokyo's week is 168 hours.
+func TestCooldownDaysAreCalendarDays(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	london, _ := time.LoadLocation("Europe/London")
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	at := func(s string, loc *time.Location) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04 MST", s, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	attrs := map[string]string{"title": "部長", "employees": "500"}
+	for _, c := range []struct {
+		loc            *time.Location
+		cooldown       string
+		recycled, ends string
+	}{
+		{ny, "7d", "2026-10-29 10:00 EDT", "2026-11-05 10:00 EST"},
+		{ny, "7d", "2026-03-05 10:00 EST", "2026-03-12 10:00 EDT"},
+		{london, "7d", "2026-10-22 10:00 BST", "2026-10-29 10:00 GMT"},
+		{london, "2d", "2026-03-28 10:00 GMT", "2026-03-30 10:00 BST"},
+		{ny, "168h", "2026-10-29 10:00 EDT", "2026-11-05 09:00 EST"},
+		{tokyo, "7d", "2026-10-29 10:00 JST", "2026-11-05 10:00 JST"},
+	} {
+		e := &Engine{R: mustParse(t, "behaviour:\n  - {name: pv, type: page_view, points: 10}\nfit:\n  rules: [{name: t, attribute: title, match: \"re:部長\", points: 50}]\ngrades: {A: 50, B: 30, C: 10}\nmql: [{name: x, min_behaviour: 10, grades: [A]}]\nrecycle: {multiply: 0, min_new_behaviour: 5, cooldown: "+c.cooldown+"}\n"), Loc: c.loc}
+		recycled, ends := at(c.recycled, c.loc), at(c.ends, c.loc)
+		raw, _, _ := apply(t, e, nil, recycled, pv("a", "https://x.example/", recycled.Add(-time.Hour)))
+		raw, _, _ = e.Recycle(raw, recycled)
+		raw, _, _ = apply(t, e, raw, recycled.Add(time.Hour), pv("b", "https://x.example/", recycled.Add(time.Hour)))
+		if end, ok := e.CooldownEnd(recycled); !ok || !end.Equal(ends) {
+			t.Errorf("%s %s from %s: ends %s, want %s", c.loc, c.cooldown, c.recycled, end.In(c.loc).Format("2006-01-02 15:04 MST"), c.ends)
+		}
+		v, _ := e.Evaluate(raw, attrs, "a@maker.example", ends.Add(-30*time.Minute))
+		if want := "no MQL before " + ends.UTC().Format(time.RFC3339); !strings.Contains(v.Waiting, want) || v.Condition != "" {
+			t.Errorf("%s %s from %s, half an hour before its end: waiting %q, condition %q; want %q", c.loc, c.cooldown, c.recycled, v.Waiting, v.Condition, want)
+		}
+		if v, _ := e.Evaluate(raw, attrs, "a@maker.example", ends); v.Waiting != "" || v.Condition != "x" {
+			t.Errorf("%s %s from %s, at its end: waiting %q, condition %q", c.loc, c.cooldown, c.recycled, v.Waiting, v.Condition)
 		}
 	}
 }

@@ -20,7 +20,8 @@ import (
 type Engine struct {
 	R *Rules
 	// Loc is the time zone whose days daily caps count (the configured
-	// timezone; nil: UTC), so 23:30 and 00:30 in Tokyo are two days.
+	// timezone; nil: UTC), so 23:30 and 00:30 in Tokyo are two days, and
+	// whose calendar days recycle.cooldown's days are.
 	Loc *time.Location
 
 	once   sync.Once
@@ -70,8 +71,16 @@ func (e *Engine) loc() *time.Location {
 // Version names the rules in force.
 func (e *Engine) Version() string { return e.R.Version }
 
-// Cooldown is recycle.cooldown (qualify.Cooler).
-func (e *Engine) Cooldown() time.Duration { return e.R.Recycle.Cooldown }
+// CooldownEnd is when recycle.cooldown ends for a person recycled at t
+// (qualify.Cooler): its days are calendar days of the engine's zone. False
+// when the rules have no cooldown.
+func (e *Engine) CooldownEnd(t time.Time) (time.Time, bool) {
+	c := e.R.Recycle.Cooldown
+	if c.IsZero() {
+		return time.Time{}, false
+	}
+	return c.After(t, e.loc()), true
+}
 
 // decay is the factor a score loses over d.
 func (e *Engine) decay(d time.Duration) float64 {
@@ -572,8 +581,8 @@ func (e *Engine) EvaluateState(st *State, attrs map[string]string, email string,
 func (e *Engine) waiting(st *State, now time.Time) string {
 	rc := e.R.Recycle
 	at := st.RecycledAt.UTC().Format(time.RFC3339)
-	until := st.RecycledAt.Add(rc.Cooldown)
-	cooling, short := now.Before(until), st.NewPoints < rc.MinNewBehaviour
+	until, cools := e.CooldownEnd(st.RecycledAt)
+	cooling, short := cools && now.Before(until), st.NewPoints < rc.MinNewBehaviour
 	got := qualify.ScoreText(round(st.NewPoints))
 	switch {
 	case cooling && short:

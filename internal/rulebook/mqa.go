@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/baton-hq/baton/internal/duration"
 )
 
 // MQA is the account-level qualification (a marketing qualified account):
@@ -14,10 +16,11 @@ import (
 // them every role of RequireRoles, and the account score at least
 // MinScore. internal/account judges it and raises it once per window.
 type MQA struct {
-	Name         string
-	Label        Label // its name for sales (labels.go)
-	MinPeople    int
-	Within       time.Duration
+	Name      string
+	Label     Label // its name for sales (labels.go)
+	MinPeople int
+	Within    duration.Span // within_days: calendar days of the configured zone
+
 	RequireRoles []string // decision_maker, manager, practitioner
 	MinScore     float64
 }
@@ -31,7 +34,7 @@ func (p *parser) mqa(n *yaml.Node) *MQA {
 		return nil
 	}
 	m := p.fields(n, "mqa", "name", "label", "min_people", "within_days", "require_roles", "min_score")
-	q := &MQA{Name: p.str(m["name"], "mqa.name"), Label: p.label(m["label"], "mqa.label"), MinPeople: 2, Within: 14 * 24 * time.Hour}
+	q := &MQA{Name: p.str(m["name"], "mqa.name"), Label: p.label(m["label"], "mqa.label"), MinPeople: 2, Within: duration.Days(14)}
 	if q.Name == "" {
 		q.Name = "mqa"
 	}
@@ -47,7 +50,8 @@ func (p *parser) mqa(n *yaml.Node) *MQA {
 		if f <= 0 || f > 366 {
 			p.fail(v, "mqa.within_days", "must be more than 0 and at most 366")
 		}
-		q.Within = time.Duration(f * 24 * float64(time.Hour))
+		days := math.Trunc(f)
+		q.Within = duration.Span{Days: int(days), Elapsed: time.Duration((f - days) * 24 * float64(time.Hour))}
 	}
 	for _, r := range p.strs(m["require_roles"], "mqa.require_roles") {
 		if !slices.Contains(BuyingRoles, r) {

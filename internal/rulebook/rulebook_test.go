@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baton-hq/baton/internal/duration"
 	"github.com/baton-hq/baton/internal/event"
 )
 
@@ -408,11 +409,11 @@ func TestParseErrorsNameLineAndField(t *testing.T) {
 // TestMQARule: the example file's MQA, and the defaults of a bare one.
 func TestMQARule(t *testing.T) {
 	r := load(t).R.MQA
-	if r == nil || r.Name != "buying-group-active" || r.MinPeople != 2 || r.Within != 14*24*time.Hour || len(r.RequireRoles) != 1 || r.RequireRoles[0] != "decision_maker" {
+	if r == nil || r.Name != "buying-group-active" || r.MinPeople != 2 || r.Within != duration.Days(14) || len(r.RequireRoles) != 1 || r.RequireRoles[0] != "decision_maker" {
 		t.Fatalf("example mqa: %+v", r)
 	}
 	bare, err := Parse("r.yaml", []byte("mql: [{name: x, min_behaviour: 1}]\nmqa: {}\n"))
-	if err != nil || bare.MQA == nil || bare.MQA.Name != "mqa" || bare.MQA.MinPeople != 2 || bare.MQA.Within != 14*24*time.Hour || bare.MQA.RequireRoles != nil {
+	if err != nil || bare.MQA == nil || bare.MQA.Name != "mqa" || bare.MQA.MinPeople != 2 || bare.MQA.Within != duration.Days(14) || bare.MQA.RequireRoles != nil {
 		t.Fatalf("bare mqa: %+v %v", bare, err)
 	}
 	none, err := Parse("r.yaml", []byte("mql: [{name: x, min_behaviour: 1}]\n"))

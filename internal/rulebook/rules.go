@@ -130,8 +130,10 @@ type Recycle struct {
 	// recycle before any condition can qualify them again: standing
 	// attributes (grade, BANT) alone never bring a rejected lead back.
 	MinNewBehaviour float64
-	// Cooldown is how long after the recycle no MQL is raised at all.
-	Cooldown time.Duration
+	// Cooldown is how long after the recycle no MQL is raised at all: its
+	// days are calendar days of the configured zone (Engine.Loc), so 7d
+	// ends at the recycle's time on the wall clock a week later.
+	Cooldown duration.Span
 }
 
 // ParseError names the file, line and field.
@@ -1060,7 +1062,9 @@ func Parse(name string, data []byte) (*Rules, error) {
 			} else if err != nil || d < 0 {
 				p.fail(c, "recycle.cooldown", "want a duration such as 7d or 36h")
 			}
-			r.Recycle.Cooldown = d
+			if err == nil {
+				r.Recycle.Cooldown, _ = duration.ParseSpan(c.Value) // parsed above
+			}
 		}
 		if r.Recycle.Multiply < 0 || r.Recycle.Multiply > 1 {
 			p.fail(m["multiply"], "recycle.multiply", "must be between 0 and 1")
