@@ -92,11 +92,37 @@ func (c Calendar) Between(a, b time.Time) time.Duration {
 		open := time.Date(y, m, d+i, 0, 0, 0, int(c.Start), loc) // nanoseconds past midnight, normalised on the wall clock
 		close := time.Date(y, m, d+i, 0, 0, 0, int(c.End), loc)
 		from, to := maxTime(open, a), minTime(close, b)
-		if to.After(from) {
-			total += to.Sub(from)
+		if !to.After(from) {
+			continue
 		}
+		if close.Sub(open) == c.End-c.Start {
+			total += to.Sub(from)
+			continue
+		}
+		// The clocks change within the working hours (00:00-24:00 on the
+		// day New York or London springs forward or falls back): the day
+		// is its hours long on the wall clock, as people read "1bd" (the
+		// whole calendar day, not 23 or 25 hours). The hour skipped counts
+		// as the clocks jump it; the hour shown twice counts once.
+		mid := DayStart(y, m, d+i, loc)
+		total += wallSince(mid, to) - wallSince(mid, from)
 	}
 	return total
+}
+
+// wallSince is the time from mid to t as the wall clock tells it, never
+// going back: an hour the clocks skip is passed at the jump, an hour they
+// show twice counts once (the clock stands still through its second
+// showing). Elapsed time where the offset does not change between them.
+func wallSince(mid, t time.Time) time.Duration {
+	_, offMid := mid.Zone()
+	_, offT := t.Zone()
+	diff := time.Duration(offT-offMid) * time.Second
+	if diff >= 0 {
+		return t.Sub(mid) + diff
+	}
+	start, _ := t.ZoneBounds() // the fall back: when t's offset began
+	return t.Sub(mid) - min(t.Sub(start), -diff)
 }
 
 func maxTime(a, b time.Time) time.Time {

@@ -253,3 +253,61 @@ func TestComputedUSAndEnglandHolidays(t *testing.T) {
 		t.Error("Thanksgiving is off, the day after is worked")
 	}
 }
+
+// TestWholeDayIsTheCalendarDay: hours 00:00-24:00 in New York or London.
+// The day the clocks go forward is 23 hours long and the day they go back
+// 25, and each is one working day, 24 hours of working time, as 1bd reads:
+// the day's time is read on the wall clock (the hour skipped passes at the
+// jump, the hour shown twice counts once), never going back. Other days,
+// and Tokyo's, are elapsed time as before.
+func TestWholeDayIsTheCalendarDay(t *testing.T) {
+	days, _ := ParseDays([]string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"})
+	ny, _ := time.LoadLocation("America/New_York")
+	london, _ := time.LoadLocation("Europe/London")
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	at := func(s string, loc *time.Location) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04 MST", s, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, cc := range []struct {
+		loc      *time.Location
+		from, to string
+		want     time.Duration
+	}{
+		{ny, "2026-03-08 00:00 EST", "2026-03-09 00:00 EDT", 24 * time.Hour},
+		{ny, "2026-11-01 00:00 EDT", "2026-11-02 00:00 EST", 24 * time.Hour},
+		{ny, "2026-03-07 16:00 EST", "2026-03-08 16:00 EDT", 24 * time.Hour}, // 1bd: 23 hours
+		{ny, "2026-10-31 16:00 EDT", "2026-11-01 16:00 EST", 24 * time.Hour}, // 25 hours
+		{ny, "2026-11-01 00:00 EDT", "2026-11-01 01:30 EDT", 90 * time.Minute},
+		{ny, "2026-11-01 00:00 EDT", "2026-11-01 01:30 EST", 2 * time.Hour}, // the second 01:30: the clock stood at 02:00
+		{ny, "2026-11-01 01:30 EST", "2026-11-01 03:00 EST", time.Hour},
+		{ny, "2026-03-08 01:30 EST", "2026-03-08 03:30 EDT", 2 * time.Hour},
+		{ny, "2026-03-09 10:00 EDT", "2026-03-10 10:00 EDT", 24 * time.Hour},
+		{london, "2026-03-29 00:00 GMT", "2026-03-30 00:00 BST", 24 * time.Hour},
+		{london, "2026-10-25 00:00 BST", "2026-10-26 00:00 GMT", 24 * time.Hour},
+		{london, "2026-10-24 12:00 BST", "2026-10-27 12:00 GMT", 72 * time.Hour},
+		{tokyo, "2026-03-08 00:00 JST", "2026-03-09 00:00 JST", 24 * time.Hour},
+	} {
+		c := Calendar{Loc: cc.loc, Business: true, Days: days, Start: 0, End: 24 * time.Hour}
+		if got := c.Between(at(cc.from, cc.loc), at(cc.to, cc.loc)); got != cc.want {
+			t.Errorf("%s %s to %s: %v, want %v", cc.loc, cc.from, cc.to, got, cc.want)
+		}
+	}
+	// Never going back, minute by minute through both change days.
+	for _, loc := range []*time.Location{ny, london} {
+		c := Calendar{Loc: loc, Business: true, Days: days, Start: 0, End: 24 * time.Hour}
+		for _, day := range []time.Time{time.Date(2026, 3, 7, 12, 0, 0, 0, loc), time.Date(2026, 10, 24, 12, 0, 0, 0, loc), time.Date(2026, 10, 31, 12, 0, 0, 0, loc)} {
+			last := time.Duration(0)
+			for m := 0; m <= 48*60; m++ {
+				got := c.Between(day, day.Add(time.Duration(m)*time.Minute))
+				if got < last || got > last+2*time.Hour {
+					t.Fatalf("%s from %s, +%dm: %v after %v", loc, day, m, got, last)
+				}
+				last = got
+			}
+		}
+	}
+}

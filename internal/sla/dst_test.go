@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,6 +54,15 @@ func TestOneBusinessDayAcrossAClockChange(t *testing.T) {
 			"Europe/London", "2026-04-02 16:00", "2026-04-07 16:00"},
 		{"london, spring forward", "timezone: Europe/London\nsla: {accept_within: 1bd, business_time: true}\ncalendar: {hours: \"09:00-17:00\"}\n",
 			"Europe/London", "2026-03-27 16:00", "2026-03-30 16:00"},
+		// A business day of the whole day is the calendar day, 23 hours on
+		// the day the clocks go forward and 25 on the day they go back:
+		// it was 24 hours of either, an hour late (or early) on the clock.
+		{"new york, whole days, spring forward", "timezone: America/New_York\nsla: {accept_within: 1bd, business_time: true}\ncalendar: {hours: \"00:00-24:00\", working_days: [mon, tue, wed, thu, fri, sat, sun]}\n",
+			"America/New_York", "2026-03-07 16:00", "2026-03-08 16:00"},
+		{"new york, whole days, fall back", "timezone: America/New_York\nsla: {accept_within: 1bd, business_time: true}\ncalendar: {hours: \"00:00-24:00\", working_days: [mon, tue, wed, thu, fri, sat, sun]}\n",
+			"America/New_York", "2026-10-31 16:00", "2026-11-01 16:00"},
+		{"london, whole weekdays, fall back over the weekend", "timezone: Europe/London\nsla: {accept_within: 2bd, business_time: true}\ncalendar: {hours: \"00:00-24:00\", working_days: [fri, sat, sun, mon]}\n",
+			"Europe/London", "2026-10-24 16:00", "2026-10-26 16:00"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var file config.File
@@ -64,8 +74,8 @@ func TestOneBusinessDayAcrossAClockChange(t *testing.T) {
 				t.Fatal(err)
 			}
 			within := file.AcceptWithin(cal)
-			if within != 8*time.Hour || cal.Describe(within) != "1 business day" {
-				t.Fatalf("1bd is %v (%s)", within, cal.Describe(within))
+			if day := cal.End - cal.Start; within%day != 0 || !strings.HasSuffix(cal.Describe(within), " business day"+map[bool]string{true: "", false: "s"}[within == day]) {
+				t.Fatalf("accept_within is %v (%s)", within, cal.Describe(within))
 			}
 			loc, _ := time.LoadLocation(c.zone)
 			at := func(s string) time.Time {
@@ -148,7 +158,7 @@ func TestOneBusinessDayAcrossAClockChange(t *testing.T) {
 			}
 			bs := sweep(next.Add(time.Minute))
 			if len(bs) != 1 || bs[0].Age != within+time.Minute || open() != 1 {
-				t.Fatalf("a minute past one business day (%s): breaches %+v, want one of 8h1m", next.Add(time.Minute).Format(time.RFC3339), bs)
+				t.Fatalf("a minute past the business days (%s): breaches %+v, want one of %v", next.Add(time.Minute).Format(time.RFC3339), bs, within+time.Minute)
 			}
 			if bs := sweep(next.Add(time.Hour)); len(bs) != 0 {
 				t.Fatalf("announced twice: %+v", bs)
