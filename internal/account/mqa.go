@@ -107,7 +107,8 @@ func (m MQA) Summary() string {
 		if p.Title != "" {
 			who = text(p.Title) + w.comma + who
 		}
-		last := p.LastActive.Format("2006-01-02 15:04")
+		// In the hour the clocks show twice, the time says its zone.
+		last := calendar.FormatMarked(p.LastActive, "2006-01-02 15:04")
 		if p.LastActive.IsZero() { // unknown, not 0001-01-01
 			last = w.unknown
 		}

@@ -97,3 +97,24 @@ func TestMQASummaryLinksOnlyOwnSites(t *testing.T) {
 		}
 	}
 }
+
+// TestMQASummaryMarksTheRepeatedHour: a New York account's people active
+// at 01:30 EDT and 01:30 EST on the night the clocks go back read alike
+// ("last active 2026-11-01 01:30" twice); each says its zone.
+func TestMQASummaryMarksTheRepeatedHour(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := account.MQA{Condition: "buying-group", Reasons: []string{"account score 120"}, People: []account.Member{
+		{Email: "a@maker.example", LastActive: time.Date(2026, 11, 1, 5, 30, 0, 0, time.UTC).In(ny)},
+		{Email: "b@maker.example", LastActive: time.Date(2026, 11, 1, 6, 30, 0, 0, time.UTC).In(ny)},
+		{Email: "c@maker.example", LastActive: time.Date(2026, 11, 2, 6, 30, 0, 0, time.UTC).In(ny)},
+	}}
+	got := m.Summary()
+	for _, want := range []string{"last active 2026-11-01 01:30 EDT\n", "last active 2026-11-01 01:30 EST\n", "last active 2026-11-02 01:30\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("summary lacks %q:\n%s", want, got)
+		}
+	}
+}

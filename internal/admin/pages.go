@@ -202,16 +202,18 @@ func one(s string) string {
 	})
 }
 
-// When is a time in the configured zone, in the language's format.
+// When is a time in the configured zone, in the language's format; a
+// time in the hour the zone's clocks show twice says which (01:30 EDT,
+// 01:30 EST: calendar.FormatMarked), the others as they were.
 func (p page) When(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
 	t = t.In(p.Loc)
 	if p.L == "ja" {
-		return t.Format("2006年1月2日 15:04")
+		return calendar.FormatMarked(t, "2006年1月2日 15:04")
 	}
-	return t.Format("2 Jan 2006 15:04")
+	return calendar.FormatMarked(t, "2 Jan 2006 15:04")
 }
 
 // rfc3339 finds the machine times inside a run-time text (a recycled

@@ -180,9 +180,9 @@ func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request) {
 		}
 		last := ""
 		if !e.Last.IsZero() {
-			last = e.Last.In(p.Loc).Format("2006-01-02 15:04:05")
+			last = calendar.FormatMarked(e.Last.In(p.Loc), "2006-01-02 15:04:05")
 		}
-		rows = append(rows, []string{e.At.In(p.Loc).Format("2006-01-02 15:04:05"), who, p.Via(e.Via), p.Action(e.Route), e.Route, e.ID,
+		rows = append(rows, []string{calendar.FormatMarked(e.At.In(p.Loc), "2006-01-02 15:04:05"), who, p.Via(e.Via), p.Action(e.Route), e.Route, e.ID,
 			strconv.Itoa(e.Status), p.Reason(e.Reason), e.Addr, strconv.Itoa(max(e.Count, 1)), last, p.T(outcomeWords[outcomeOf(e)])})
 		return len(rows) < auditCSVRows
 	})
@@ -294,14 +294,14 @@ func (p page) Span(first, last time.Time) string {
 	if p.L == "ja" {
 		sep = "〜"
 	}
-	return s + sep + last.In(p.Loc).Format("15:04:05")
+	return s + sep + calendar.FormatMarked(last.In(p.Loc), "15:04:05")
 }
 
 // Instant is a time to the second in the configured zone.
 func (p page) Instant(t time.Time) string {
 	t = t.In(p.Loc)
 	if p.L == "ja" {
-		return t.Format("2006年1月2日 15:04:05") // When's, to the second
+		return calendar.FormatMarked(t, "2006年1月2日 15:04:05") // When's, to the second
 	}
-	return t.Format("2 Jan 2006 15:04:05")
+	return calendar.FormatMarked(t, "2 Jan 2006 15:04:05")
 }

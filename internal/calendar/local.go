@@ -173,3 +173,38 @@ func NextDayStart(t time.Time, loc *time.Location) time.Time {
 	y, m, d := t.In(loc).Date()
 	return DayStart(y, m, d+1, loc)
 }
+
+// Repeated reports whether t's wall clock, in t's location, shows its time
+// twice: the hour the clocks fall back (01:30 on 2026-11-01 in New York is
+// 01:30 EDT, then 01:30 EST), either showing. A page that writes such a
+// time as 01:30 alone says two moments alike.
+func Repeated(t time.Time) bool {
+	start, end := t.ZoneBounds()
+	_, off := t.Zone()
+	if !start.IsZero() {
+		// The second showing: the clocks went back at start.
+		if _, prev := start.Add(-time.Nanosecond).Zone(); prev > off && t.Before(start.Add(time.Duration(prev-off)*time.Second)) {
+			return true
+		}
+	}
+	if !end.IsZero() {
+		// The first: they go back at end.
+		if _, next := end.Zone(); next < off && !t.Before(end.Add(-time.Duration(off-next)*time.Second)) {
+			return true
+		}
+	}
+	return false
+}
+
+// FormatMarked is t.Format(layout), followed by the zone's abbreviation
+// where t falls in an hour the clocks show twice ("01:30 EDT", "01:30
+// EST"): every other time reads as before, and a zone that never changes
+// its clocks (JST) never carries it.
+func FormatMarked(t time.Time, layout string) string {
+	s := t.Format(layout)
+	if Repeated(t) {
+		name, _ := t.Zone()
+		s += " " + name
+	}
+	return s
+}

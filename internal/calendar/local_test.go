@@ -132,3 +132,39 @@ func TestDayStart(t *testing.T) {
 		t.Error("month 13 read")
 	}
 }
+
+// TestRepeatedHourIsMarked: the hour New York's and London's clocks show
+// twice is marked with its zone, both showings, and no other time: the
+// minute before it, the hour skipped in spring, any time in Tokyo.
+func TestRepeatedHourIsMarked(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	london, _ := time.LoadLocation("Europe/London")
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	for _, c := range []struct {
+		loc  *time.Location
+		utc  string
+		want string
+	}{
+		{ny, "2026-11-01T04:59:00Z", "2026-11-01 00:59"},
+		{ny, "2026-11-01T05:00:00Z", "2026-11-01 01:00 EDT"},
+		{ny, "2026-11-01T05:30:00Z", "2026-11-01 01:30 EDT"},
+		{ny, "2026-11-01T06:30:00Z", "2026-11-01 01:30 EST"},
+		{ny, "2026-11-01T06:59:59Z", "2026-11-01 01:59 EST"},
+		{ny, "2026-11-01T07:00:00Z", "2026-11-01 02:00"},
+		{ny, "2026-03-08T06:59:00Z", "2026-03-08 01:59"},
+		{ny, "2026-03-08T07:00:00Z", "2026-03-08 03:00"},
+		{london, "2026-10-25T00:30:00Z", "2026-10-25 01:30 BST"},
+		{london, "2026-10-25T01:30:00Z", "2026-10-25 01:30 GMT"},
+		{london, "2026-10-25T02:00:00Z", "2026-10-25 02:00"},
+		{tokyo, "2026-11-01T05:30:00Z", "2026-11-01 14:30"},
+		{time.UTC, "2026-11-01T05:30:00Z", "2026-11-01 05:30"},
+	} {
+		u, err := time.Parse(time.RFC3339, c.utc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := FormatMarked(u.In(c.loc), "2006-01-02 15:04"); got != c.want {
+			t.Errorf("%s %s: %q, want %q", c.loc, c.utc, got, c.want)
+		}
+	}
+}

@@ -283,7 +283,7 @@ func when(typ string, at time.Time) string {
 	if y, m, d := at.Date(); typ == event.Offline && at.Equal(calendar.DayStart(y, m, d, at.Location())) {
 		return at.Format("2006-01-02")
 	}
-	return at.Format("2006-01-02 15:04")
+	return calendar.FormatMarked(at, "2006-01-02 15:04") // 01:30 EDT, 01:30 EST: the hour shown twice says which
 }
 
 // summaryLines is how many of the activity (newest first) Summary writes.
