@@ -165,7 +165,10 @@ type FunnelRow struct {
 	// of the people this row counts at the first stage who reached the
 	// second (whenever, before the filter's To), and their median days
 	// between the two; not measured (null) where nobody reached the first
-	// stage (nobody of them the second, for the median).
+	// stage (nobody of them the second, for the median). Days are elapsed
+	// hours / 24, not calendar days of the zone: a velocity, off by at
+	// most an hour (0.04 day) across a clock change, comparable between
+	// zones and with the SLA's median hours (README, Reports).
 	Conversion map[string]Figure `json:"conversion"`
 	MedianDays map[string]Figure `json:"medianDays"`
 }

@@ -26,7 +26,8 @@ type RepRow struct {
 	// not measured (null) while none closed.
 	WinRate Figure `json:"winRate"`
 	// Median days from the MQL to SQL and to won: not measured (null)
-	// while none reached SQL, or was won.
+	// while none reached SQL, or was won. Elapsed hours / 24, as the
+	// funnel's MedianDays.
 	MedianDaysToSQL Figure             `json:"medianDaysToSql"`
 	MedianDaysToWon Figure             `json:"medianDaysToWon"`
 	WonAmount       map[string]float64 `json:"wonAmount,omitempty"`
