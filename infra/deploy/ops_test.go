@@ -1,8 +1,11 @@
 package deploy
 
 import (
+	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,6 +13,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/baton-hq/baton/internal/lambdafn"
 )
 
 // opsTemplate is template.yaml as yaml.Nodes, for the operations checks.
@@ -319,21 +324,116 @@ func TestQueuesWhoseRetriesHideFailures(t *testing.T) {
 
 // TestDeadLettersAddedAlarm: a dead-letter queue's depth alarm stays in
 // ALARM while one message waits, and an alarm notifies only on a change of
-// state, so each dead-letter queue has an alarm on messages sent to it too
-// (Lambda's on-failure destination and the push function send them).
+// state, so each dead-letter queue has an alarm on letters added too, Sum
+// >= 1 in 5 minutes. SQS's NumberOfMessagesSent says so only of a queue
+// nothing but the failure's sender writes: the score failure queue (Lambda's
+// on-failure destination: no function's code may send there). An erasure
+// puts an MQA's push dead letter back redacted (the admin function's
+// SendMessage), which is no new failure: DeadLettersAddedAlarm, on the push
+// dead-letter queue's NumberOfMessagesSent, paged the on-call for each
+// erasure of someone named in an MQA's dead letter. It counts the push
+// function's log lines lambdafn.DeadLettered instead (a metric filter on
+// its log group).
 func TestDeadLettersAddedAlarm(t *testing.T) {
 	o := loadOps(t)
-	for _, q := range []string{"PushDeadLetterQueue", "ScoreFailureQueue"} {
-		ids := o.alarmOn("AWS/SQS", "NumberOfMessagesSent", "QueueName", func(n *yaml.Node) bool { return getAtt(n) == q+".QueueName" })
-		if len(ids) != 1 {
-			t.Errorf("%s: alarms on messages sent to it: %v, want one", q, ids)
-			continue
-		}
-		p := get(o.resources[ids[0]], "Properties")
-		if st, th, op := scalar(get(p, "Statistic")), scalar(get(p, "Threshold")), scalar(get(p, "ComparisonOperator")); st != "Sum" || th != "1" || op != "GreaterThanOrEqualToThreshold" {
-			t.Errorf("%s: %s %s %s, want Sum >= 1", ids[0], st, op, th)
+	sumAtLeastOne := func(id string) {
+		p := get(o.resources[id], "Properties")
+		if st, th, op, per := scalar(get(p, "Statistic")), scalar(get(p, "Threshold")), scalar(get(p, "ComparisonOperator")), scalar(get(p, "Period")); st != "Sum" || th != "1" || op != "GreaterThanOrEqualToThreshold" || per != "300" {
+			t.Errorf("%s: %s %s %s over %s s, want Sum >= 1 over 300", id, st, op, th, per)
 		}
 	}
+	for _, q := range []string{"PushDeadLetterQueue", "ScoreFailureQueue"} {
+		ids := o.alarmOn("AWS/SQS", "NumberOfMessagesSent", "QueueName", func(n *yaml.Node) bool { return getAtt(n) == q+".QueueName" })
+		senders := o.codeSenders(q)
+		switch {
+		case len(senders) == 0 && len(ids) != 1:
+			t.Errorf("%s: alarms on messages sent to it: %v, want one", q, ids)
+		case len(senders) == 0:
+			sumAtLeastOne(ids[0])
+		case len(ids) != 0:
+			t.Errorf("%s: %v alarm on messages sent to it, which the code of %v may send (an erasure's MQA put back redacted is no failure)", q, ids, senders)
+		}
+	}
+	// The push dead letters: a metric filter on the push function's log
+	// group counting the line it writes for each, which an alarm watches.
+	var filters []string
+	for _, id := range o.ofType("AWS::Logs::MetricFilter") {
+		p := get(o.resources[id], "Properties")
+		if ref(get(p, "LogGroupName")) != "PushLogGroup" {
+			continue
+		}
+		filters = append(filters, id)
+		var line strings.Builder
+		slog.New(slog.NewJSONHandler(&line, nil)).Error(lambdafn.DeadLettered, "mql", "p_1-c1", "reason", "400 Bad Request")
+		var other strings.Builder
+		slog.New(slog.NewJSONHandler(&other, nil)).Warn("push: retry later", "mql", "p_1-c1", "reason", lambdafn.DeadLettered)
+		pattern := scalar(get(p, "FilterPattern"))
+		if !filterMatches(t, pattern, line.String()) || filterMatches(t, pattern, other.String()) {
+			t.Errorf("%s: pattern %q does not count the push function's line %s alone", id, pattern, line.String())
+		}
+		mt := get(p, "MetricTransformations")
+		if mt == nil || len(mt.Content) != 1 || scalar(get(mt.Content[0], "MetricValue")) != "1" {
+			t.Fatalf("%s: want one metric transformation counting 1 a line", id)
+		}
+		ns, name := sub(get(mt.Content[0], "MetricNamespace")), scalar(get(mt.Content[0], "MetricName"))
+		if !strings.Contains(ns, "${AWS::StackName}") {
+			t.Errorf("%s: namespace %q is every stack's: another stack's dead letters would page this one", id, ns)
+		}
+		var alarms []string
+		for _, a := range o.ofType("AWS::CloudWatch::Alarm") {
+			ap := get(o.resources[a], "Properties")
+			if sub(get(ap, "Namespace")) == ns && scalar(get(ap, "MetricName")) == name {
+				alarms = append(alarms, a)
+				sumAtLeastOne(a)
+			}
+		}
+		if len(alarms) != 1 || alarms[0] != "DeadLettersAddedAlarm" {
+			t.Errorf("%s: alarms on %s %s: %v, want DeadLettersAddedAlarm", id, ns, name, alarms)
+		}
+	}
+	if len(filters) != 1 {
+		t.Errorf("metric filters on the push function's log group: %v, want one", filters)
+	}
+}
+
+// codeSenders lists the roles whose code policy grants sqs:SendMessage on
+// the queue (Lambda's on-failure destination is an event-source grant).
+func (o *opsTemplate) codeSenders(queue string) []string {
+	var out []string
+	for _, id := range o.ofType("AWS::IAM::Role") {
+		ps := get(o.resources[id], "Properties", "Policies")
+		for _, p := range ps.Content {
+			if scalar(get(p, "PolicyName")) != "code" {
+				continue
+			}
+			for _, st := range get(p, "PolicyDocument", "Statement").Content {
+				if getAtt(get(st, "Resource")) != queue+".Arn" {
+					continue
+				}
+				for _, a := range get(st, "Action").Content {
+					if a.Value == "sqs:SendMessage" {
+						out = append(out, id)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// filterMatches evaluates a CloudWatch Logs JSON filter pattern of the one
+// form the template uses, { $.field = "text" }, on a log line.
+func filterMatches(t *testing.T, pattern, line string) bool {
+	t.Helper()
+	m := regexp.MustCompile(`^\{\s*\$\.([A-Za-z_]+)\s*=\s*"([^"*]*)"\s*\}$`).FindStringSubmatch(pattern)
+	if m == nil {
+		t.Fatalf("filter pattern %q: not of the form { $.field = \"text\" } this test evaluates", pattern)
+	}
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(line), &rec); err != nil {
+		t.Fatalf("log line %q: %v", line, err)
+	}
+	return rec[m[1]] == m[2]
 }
 
 // TestScoreFailuresWatchedWhileReplayable: a failed stream batch can be

@@ -133,6 +133,14 @@ const (
 // before the invocation; the margin covers that.
 const MaxVisibility = 12*time.Hour - 15*time.Minute
 
+// DeadLettered is the message of the log line the push function writes for
+// each delivery it sends to the dead-letter queue. The template's metric
+// filter on its log group counts these lines (DeadLettersAddedAlarm): SQS's
+// NumberOfMessagesSent on the dead-letter queue also counts an erasure's
+// putting an MQA's dead letter back redacted (deadletter.Store.Forget),
+// which is no new failure.
+const DeadLettered = "push: dead-lettered"
+
 // Push delivers each MQL of an SQS batch to the connectors, reporting
 // partial batch failures. A transient failure is retried after the
 // connector's Retry-After, or else exponential backoff with jitter on the
@@ -179,8 +187,11 @@ func Push(w *push.Worker, client SQS, q PushQueues) func(context.Context, events
 			}
 			id, res, err := w.DeliverBody(dctx, []byte(msg.Body)) // an MQL or an MQA
 			if err != nil {
-				if dlq.DeadLetter(ctx, msg.Body, "undecodable message: "+err.Error()) != nil {
+				reason := "undecodable message: " + err.Error()
+				if dlq.DeadLetter(ctx, msg.Body, reason) != nil {
 					fail(msg.MessageId)
+				} else {
+					log.Error(DeadLettered, "message", msg.MessageId, "reason", reason)
 				}
 				continue
 			}
@@ -190,6 +201,8 @@ func Push(w *push.Worker, client SQS, q PushQueues) func(context.Context, events
 				if err := dlq.DeadLetter(ctx, msg.Body, res.Reason); err != nil {
 					log.Error("push: dead-letter", "mql", id, "err", err)
 					fail(msg.MessageId) // retried; the redrive policy ends it if this persists
+				} else {
+					log.Error(DeadLettered, "mql", id, "reason", res.Reason)
 				}
 			default:
 				delay := Visibility(w.Backoff(receives(msg)-1, res.RetryAfter))

@@ -2,7 +2,9 @@ package lambdafn_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -308,5 +310,45 @@ func TestPushStopsBeforeTheDeadline(t *testing.T) {
 	}
 	if ds, _ := a.Pusher.Status(ctx, m.ID); len(ds) != 1 || ds[0].Status != push.StatusDelivered {
 		t.Fatalf("deliveries %+v", ds)
+	}
+}
+
+// TestPushLogsEachDeadLetter: the alarm on deliveries dead-lettered counts
+// the push function's log lines DeadLettered (the template's metric
+// filter), not SQS's messages sent to the dead-letter queue, which an
+// erasure's redacted MQA put back counts too. So each dead letter the push
+// function sends is one such line, and a delivery retried writes none.
+func TestPushLogsEachDeadLetter(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		status int
+		body   string // replaces the MQL's body: undecodable
+		dead   int
+	}{{"refused", http.StatusBadRequest, "", 1}, {"undecodable", http.StatusOK, "{not json", 1}, {"retried", http.StatusServiceUnavailable, "", 0}, {"delivered", http.StatusOK, "", 0}} {
+		t.Run(c.name, func(t *testing.T) {
+			a, sq, q := pushSetup(t, c.status, "")
+			var logs strings.Builder
+			a.Pusher.Log = slog.New(slog.NewJSONHandler(&logs, nil))
+			msg := enqueueMQL(t, a, sq.Client, q.URL)
+			if c.body != "" {
+				msg.Body = c.body
+			}
+			if _, err := lambdafn.Push(a.Pusher, sq, q)(context.Background(), events.SQSEvent{Records: []events.SQSMessage{msg}}); err != nil {
+				t.Fatal(err)
+			}
+			if dead := receive(t, sq.Client, q.DeadLetterURL); len(dead) != c.dead {
+				t.Fatalf("%d dead letters, want %d", len(dead), c.dead)
+			}
+			lines := 0
+			for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+				var rec struct{ Msg string }
+				if l != "" && json.Unmarshal([]byte(l), &rec) == nil && rec.Msg == lambdafn.DeadLettered {
+					lines++
+				}
+			}
+			if lines != c.dead {
+				t.Fatalf("%d log lines %q for %d dead letters:\n%s", lines, lambdafn.DeadLettered, c.dead, logs.String())
+			}
+		})
 	}
 }
