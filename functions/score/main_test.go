@@ -163,3 +163,61 @@ func testPartialBatchFailure(t *testing.T, store string) {
 		t.Fatalf("before the failure must be done, after it left for the retry: %v", ids)
 	}
 }
+
+// TestStopsBeforeTheDeadline: the handler started record after record
+// whatever the time left, so a slow batch (a throttled table) ran into the
+// function's timeout: Lambda killed it without an answer, the whole batch
+// was retried, records done included, and the Errors alarm fired. Now,
+// with less than ScoreStartMargin left (the deadline is the context's, the
+// time the app's clock), it starts nothing after the first piece of work
+// and reports every record not started as a batch item failure; the next
+// invocation, with time enough, takes them from there.
+func TestStopsBeforeTheDeadline(t *testing.T) {
+	for store := range stores {
+		t.Run(store, func(t *testing.T) { testStopsBeforeTheDeadline(t, store) })
+	}
+}
+
+func testStopsBeforeTheDeadline(t *testing.T, store string) {
+	a := newApp(t, store, "")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour) // Lambda's deadline
+	defer cancel()
+	deadline, _ := ctx.Deadline()
+	p, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: "stream-visitor-1", Email: "stream@example.com", Strength: identity.Strong})
+	if err != nil {
+		t.Fatal(err)
+	}
+	left := lambdafn.ScoreStartMargin / 2
+	a.Core.Now = func() time.Time { return deadline.Add(-left) }
+	var relayed []qualify.MQL
+	h := lambdafn.Score(a.Core, func(_ context.Context, m qualify.MQL) error { relayed = append(relayed, m); return nil })
+	batch := sample(t, "stream_batch.json", "PERSON_ID", p.ID)
+	resp, err := h(ctx, batch)
+	var failed []string
+	for _, f := range resp.BatchItemFailures {
+		failed = append(failed, f.ItemIdentifier)
+	}
+	// The first piece of work, the run of events s1 and s2, is scored; the
+	// visitor link, the MQL, the removal and the undecodable record are
+	// handed back.
+	if err != nil || strings.Join(failed, ",") != "300,400,500,600" {
+		t.Fatalf("failures %v %v, want 300 to 600 handed back", failed, err)
+	}
+	led, _ := a.Qualifier.Ledger(ctx, p.ID)
+	got := map[string]bool{}
+	for _, c := range led {
+		got[c.EventID+"/"+c.Rule] = true
+	}
+	if !got["s1/pricing-page"] || !got["s2/whitepaper-download"] || len(relayed) != 0 {
+		t.Fatalf("ledger %v, relayed %+v: want the run scored, the MQL not yet relayed", got, relayed)
+	}
+	// Lambda retries from the first failure, with time enough.
+	left = 2 * lambdafn.ScoreStartMargin
+	batch.Records = batch.Records[2:]
+	if resp, err := h(ctx, batch); err != nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)
+	}
+	if len(relayed) != 1 || relayed[0].ID != p.ID+"-c1" {
+		t.Fatalf("relayed %+v", relayed)
+	}
+}

@@ -24,21 +24,55 @@ import (
 	"github.com/baton-hq/baton/internal/table/dynamotable"
 )
 
+// ScoreStartMargin and ScoreReserve keep the score function's batch within
+// its deadline (the template's 60 s), as StartMargin and Reserve do push's:
+// after the first piece of work (a run of events, or another change), the
+// next starts only while ScoreStartMargin is left, and the work runs under a
+// context that ends ScoreReserve before the deadline, so that a table call
+// that hangs is cut off while the handler can still answer. Lambda killed a
+// handler still running at its deadline: no answer, the whole batch retried
+// (the records done again), and an error and a timeout in the log.
+const (
+	ScoreStartMargin = 15 * time.Second
+	ScoreReserve     = 5 * time.Second
+)
+
 // Score decodes a DynamoDB Streams batch and hands it to the change handler
 // the local stack runs on its feed. A record that cannot be decoded is
 // skipped (it would block the shard forever); at the first failure the
-// batch reports that record, and Lambda retries from there.
+// batch reports that record, and Lambda retries from there. Near the
+// deadline (ScoreStartMargin left, by app.Now) it starts no more records:
+// those not started are reported as batch item failures, for the next
+// invocation to take from there.
 func Score(app *core.Core, relay scorefeed.Relay) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-	handle := app.Changes(relay)
+	handle := app.ChangesUntil(relay)
+	now := app.Now
+	if now == nil {
+		now = time.Now
+	}
 	return func(ctx context.Context, batch events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 		cs, bad := dynamotable.LambdaChanges(batch.Records)
 		for i := range bad {
 			cs[i].Op = "SKIP"
 			app.Log.Error("score: undecodable stream record skipped", "seq", cs[i].Seq, "err", bad[i])
 		}
+		var late func() bool
+		wctx := ctx
+		if deadline, ok := ctx.Deadline(); ok {
+			late = func() bool { return deadline.Sub(now()) < ScoreStartMargin }
+			var cancel context.CancelFunc
+			wctx, cancel = context.WithDeadline(ctx, deadline.Add(-ScoreReserve))
+			defer cancel()
+		}
 		var resp events.DynamoDBEventResponse
-		done, err := handle(ctx, cs)
-		if err != nil {
+		done, err := handle(wctx, cs, late)
+		switch {
+		case errors.Is(err, scorefeed.ErrLate):
+			app.Log.Warn("score: near the deadline, records handed back", "records", len(cs)-done, "seq", cs[done].Seq)
+			for _, c := range cs[done:] {
+				resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: c.Seq})
+			}
+		case err != nil:
 			app.Log.Error("score", "err", err, "seq", cs[done].Seq)
 			resp.BatchItemFailures = []events.DynamoDBBatchItemFailure{{ItemIdentifier: cs[done].Seq}}
 		}

@@ -11,6 +11,7 @@ package scorefeed
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
 	"sync"
 
@@ -52,6 +53,29 @@ var runs = sync.Pool{New: func() any { return new([]event.Event) }}
 // order) go through q.Process together, so each person's score record is
 // read, decoded and written once for the run, not once per event.
 func HandleChanges(ctx context.Context, q *qualify.Qualifier, cs []table.Change, relay Relay) (int, error) {
+	return HandleChangesUntil(ctx, q, cs, relay, nil)
+}
+
+// ErrLate is HandleChangesUntil's error when it stopped because late said
+// so: the changes from the one it returns were not started.
+var ErrLate = errors.New("scorefeed: too near the deadline to start another change")
+
+// HandleChangesUntil is HandleChanges that starts nothing more once late
+// reports true (the score function near its Lambda deadline): the first
+// piece of work (a run of events, or a change of another kind) always
+// starts, so a batch always progresses; before each later one, and before
+// each event of a run scored one at a time after the run failed, late is
+// asked, and when it says so HandleChangesUntil returns the first change
+// not started with ErrLate. A nil late never stops it.
+func HandleChangesUntil(ctx context.Context, q *qualify.Qualifier, cs []table.Change, relay Relay, late func() bool) (int, error) {
+	started := false
+	stop := func() bool {
+		if !started {
+			started = true
+			return false
+		}
+		return late != nil && late()
+	}
 	buf := runs.Get().(*[]event.Event)
 	run, used := (*buf)[:0], 0
 	defer func() {
@@ -69,8 +93,14 @@ func HandleChanges(ctx context.Context, q *qualify.Qualifier, cs []table.Change,
 		if len(run) == 0 {
 			return 0, nil
 		}
+		if stop() {
+			return at[0], ErrLate
+		}
 		if q.Process(ctx, run) != nil {
 			for k := range run {
+				if k > 0 && late != nil && late() {
+					return at[k], ErrLate
+				}
 				if err := q.Process(ctx, run[k:k+1]); err != nil {
 					return at[k], err
 				}
@@ -95,6 +125,9 @@ func HandleChanges(ctx context.Context, q *qualify.Qualifier, cs []table.Change,
 		}
 		if k, err := flush(); err != nil {
 			return k, err
+		}
+		if stop() {
+			return i, ErrLate
 		}
 		if err := handleChange(ctx, q, c, relay); err != nil {
 			return i, err

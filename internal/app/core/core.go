@@ -162,11 +162,20 @@ func (c *Core) Close() error {
 // relay, then the accounts of the people scoring just handled (MQAs go to
 // Accounts.Send), the code the score function runs on the DynamoDB stream.
 func (c *Core) Changes(relay scorefeed.Relay) func(ctx context.Context, cs []table.Change) (int, error) {
-	return func(ctx context.Context, cs []table.Change) (int, error) {
+	h := c.ChangesUntil(relay)
+	return func(ctx context.Context, cs []table.Change) (int, error) { return h(ctx, cs, nil) }
+}
+
+// ChangesUntil is Changes that starts no more scoring once late says so
+// (scorefeed.HandleChangesUntil: the score function near its deadline),
+// returning the first change not started with scorefeed.ErrLate. The
+// accounts of the changes scored are still handled: they are done.
+func (c *Core) ChangesUntil(relay scorefeed.Relay) func(ctx context.Context, cs []table.Change, late func() bool) (int, error) {
+	return func(ctx context.Context, cs []table.Change, late func() bool) (int, error) {
 		if c.Qualifier == nil {
 			return len(cs), nil // no rules: nothing scores, nothing qualifies
 		}
-		n, err := scorefeed.HandleChanges(ctx, c.Qualifier, cs, relay)
+		n, err := scorefeed.HandleChangesUntil(ctx, c.Qualifier, cs, relay, late)
 		if c.Accounts != nil && n > 0 {
 			if k, aerr := c.accountChanges(ctx, cs[:n]); aerr != nil {
 				return k, aerr
