@@ -165,7 +165,7 @@ func TestFunctionsStartOnAWS(t *testing.T) {
 		{"Custom", map[string]string{
 			"SiteOrigins": "https://www.example.com", "CookieDomain": "example.com", "PublicURL": "https://track.example.com",
 			"EventRetentionDays": "90", "MQLWebhookURL": hookSrv.URL,
-			"DomainName": "track.example.com", "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0000",
+			"DomainName": "track.example.com", "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab",
 			"EnableWaf": "true",
 		}},
 		// Behind the site's own CloudFront distribution, under /_bt.

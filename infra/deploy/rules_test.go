@@ -15,7 +15,7 @@ func TestTemplateRules(t *testing.T) {
 	tpl := transformed(t)
 	params := mapOf(tpl["Parameters"])
 	rules := mapOf(tpl["Rules"])
-	const cert = "arn:aws:acm:us-east-1:123456789012:certificate/0000"
+	const cert = "arn:aws:acm:us-east-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab"
 	for _, c := range []struct {
 		name    string
 		region  string

@@ -48,7 +48,7 @@ func TestFunctionsShareConfig(t *testing.T) {
 		{"Custom", map[string]string{
 			"SiteOrigins": "https://www.example.co.jp, https://shop.example.co.jp", "CookieDomain": "example.co.jp",
 			"PublicURL": "https://track.example.co.jp", "EventRetentionDays": "90", "MQLWebhookURL": "https://hook.example.co.jp/mql",
-			"DomainName": "track.example.co.jp", "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0000",
+			"DomainName": "track.example.co.jp", "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab",
 			"SecretsName": "baton/prod", "SecretsRevision": "2", "EnableWaf": "true",
 		}},
 		{"SiteDistribution", map[string]string{
@@ -57,7 +57,7 @@ func TestFunctionsShareConfig(t *testing.T) {
 		}},
 		{"Longest", map[string]string{"EventRetentionDays": "36500", "ReservedConcurrency": "5"}}, // the most the template takes
 		{"WafDirectCallsServed", map[string]string{
-			"DomainName": "track.example.co.jp", "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0000",
+			"DomainName": "track.example.co.jp", "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab",
 			"EnableWaf": "true", "RefuseDirectCalls": "false",
 		}},
 	}
@@ -461,5 +461,64 @@ func TestReservedConcurrencyCoversTheEventSource(t *testing.T) {
 		return map[string]string{"BATON_EVENT_RETENTION": maxDays + "d"}[k]
 	}, config.Local); err != nil {
 		t.Errorf("EventRetentionDays' MaxValue %s: %v", maxDays, err)
+	}
+}
+
+// TestAWSParameterPatterns: DomainName, CertificateArn and AlarmTopicArn
+// go to CloudFront and CloudWatch, which refused a bad value only when
+// they came to create the distribution or an alarm: the deploy failed
+// halfway and rolled everything back. Their AllowedPattern refuses such a
+// value before anything is created (empty stays allowed: each is
+// optional), and a DomainName it takes makes a BATON_PUBLIC_URL
+// (https://<DomainName>) the functions accept.
+func TestAWSParameterPatterns(t *testing.T) {
+	params := mapOf(transformed(t)["Parameters"])
+	for _, c := range []struct {
+		param  string
+		accept []string
+		refuse []string
+	}{
+		{"DomainName",
+			[]string{"", "track.example.co.jp", "t.example.com", "Track.Example.COM", "xn--r8jz45g.jp", "a-b.c1.example.jp"},
+			[]string{"https://track.example.co.jp", "track.example.co.jp/", "track.example.co.jp:443", "track", "track.example.co.jp.", ".example.co.jp", "*.example.co.jp", "track..example.co.jp", "-track.example.co.jp", "track-.example.co.jp", "トラッキング.例え.jp", " track.example.co.jp", "track.example.co.jp,www.example.co.jp", "track_1.example.co.jp"}},
+		{"CertificateArn",
+			[]string{"", "arn:aws:acm:us-east-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab"},
+			[]string{"arn:aws:acm:ap-northeast-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab", "1234abcd-12ab-34cd-56ef-1234567890ab", "arn:aws:acm:us-east-1:123456789012:certificate/", "arn:aws:acm:us-east-1:12345678901:certificate/1234abcd-12ab-34cd-56ef-1234567890ab", "arn:aws:iam::123456789012:server-certificate/baton", "arn:aws:acm:us-east-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab "}},
+		{"AlarmTopicArn",
+			[]string{"", "arn:aws:sns:ap-northeast-1:123456789012:baton-alarms", "arn:aws:sns:us-east-1:123456789012:Ops_Pager", "arn:aws-us-gov:sns:us-gov-west-1:123456789012:alarms"},
+			[]string{"baton-alarms", "arn:aws:sns:ap-northeast-1:123456789012:", "arn:aws:sns:ap-northeast-1:123456789012:baton-alarms.fifo", "arn:aws:sqs:ap-northeast-1:123456789012:baton-alarms", "arn:aws:sns:ap-northeast-1:baton-alarms", "https://sns.ap-northeast-1.amazonaws.com/123456789012/baton-alarms", "arn:aws:sns:ap-northeast-1:123456789012:baton alarms", "arn:aws:sns:ap-northeast-1:123456789012:baton-alarms:0b1c2d3e-subscription"}},
+	} {
+		p := mapOf(params[c.param])
+		pattern, _ := p["AllowedPattern"].(string)
+		if pattern == "" {
+			t.Errorf("%s: no AllowedPattern", c.param)
+			continue
+		}
+		re, err := regexp.Compile("^(?:" + pattern + ")$") // CloudFormation matches the whole value
+		if err != nil {
+			t.Errorf("%s: %v", c.param, err)
+			continue
+		}
+		desc, _ := p["ConstraintDescription"].(string)
+		if !regexp.MustCompile(`\p{Han}|\p{Hiragana}|\p{Katakana}`).MatchString(desc) || !regexp.MustCompile(`[A-Za-z]+ [A-Za-z]+ [A-Za-z]+`).MatchString(desc) {
+			t.Errorf("%s: ConstraintDescription %q, want it in Japanese and English", c.param, desc)
+		}
+		for _, v := range c.accept {
+			if !re.MatchString(v) {
+				t.Errorf("%s %q: refused by AllowedPattern", c.param, v)
+			}
+			if c.param == "DomainName" && v != "" {
+				if _, err := config.FromEnv(func(k string) string {
+					return map[string]string{"BATON_PUBLIC_URL": "https://" + v}[k]
+				}, config.Local); err != nil {
+					t.Errorf("DomainName %q: BATON_PUBLIC_URL https://%s refused: %v", v, v, err)
+				}
+			}
+		}
+		for _, v := range c.refuse {
+			if re.MatchString(v) {
+				t.Errorf("%s %q: passes AllowedPattern", c.param, v)
+			}
+		}
 	}
 }
