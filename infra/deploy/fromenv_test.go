@@ -16,6 +16,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -488,6 +489,31 @@ func (e *cfnEval) value(v any) (string, bool) {
 						return e.value(a[1])
 					}
 					return e.value(a[2])
+				case "Fn::Join":
+					a, _ := arg.([]any)
+					parts, _ := a[1].([]any)
+					if len(a) != 2 || parts == nil {
+						e.t.Fatalf("Fn::Join %v", arg)
+					}
+					var out []string
+					for _, p := range parts {
+						s, _ := e.value(p)
+						out = append(out, s)
+					}
+					return strings.Join(out, fmt.Sprint(a[0])), true
+				case "Fn::Select":
+					a, _ := arg.([]any)
+					if len(a) != 2 {
+						e.t.Fatalf("Fn::Select %v", arg)
+					}
+					split := mapOf(a[1])["Fn::Split"].([]any)
+					whole, _ := e.value(split[1])
+					list := strings.Split(whole, fmt.Sprint(split[0]))
+					i, err := strconv.Atoi(fmt.Sprint(a[0]))
+					if err != nil || i >= len(list) {
+						e.t.Fatalf("Fn::Select %v of %q: CloudFormation fails the deploy", a[0], list) // index out of range
+					}
+					return list[i], true
 				}
 			}
 		}

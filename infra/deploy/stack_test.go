@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,6 +55,12 @@ func TestFunctionsShareConfig(t *testing.T) {
 		{"SiteDistribution", map[string]string{
 			"SiteOrigins": "https://www.example.co.jp", "PublicURL": "https://www.example.co.jp", "BasePath": "/_bt",
 			"RefuseDirectCalls": "true", // the site's own WAF in front of its distribution
+		}},
+		// The public URL written as where Baton is (with its path): config
+		// refuses a path beside BATON_BASE_PATH, and every function stopped
+		// at start-up; the template passes the origin.
+		{"SiteDistributionURLWithPath", map[string]string{
+			"SiteOrigins": "https://www.example.co.jp", "PublicURL": "https://www.example.co.jp:8443/_bt/", "BasePath": "/_bt",
 		}},
 		{"Longest", map[string]string{"EventRetentionDays": "36500", "ReservedConcurrency": "5"}}, // the most the template takes
 		{"WafDirectCallsServed", map[string]string{
@@ -126,6 +133,9 @@ func TestFunctionsShareConfig(t *testing.T) {
 					// The parameters reached the config (not merely equal, all empty).
 					if o := set.values["SiteOrigins"]; o != "" && !slices.Contains(c.SiteHosts(), "www.example.co.jp") {
 						t.Errorf("%s: SiteHosts %v, SiteOrigins %q", id, c.SiteHosts(), o)
+					}
+					if u, _ := url.Parse(set.values["PublicURL"]); u.Host != "" && set.values["BasePath"] != "" && c.PublicURL != u.Scheme+"://"+u.Host {
+						t.Errorf("%s: public URL %q from PublicURL %q and BasePath %s, want its origin", id, c.PublicURL, u, set.values["BasePath"])
 					}
 					if c.HandsOff() != (set.values["MQLWebhookURL"] != "") {
 						t.Errorf("%s: HandsOff %v with MQLWebhookURL %q", id, c.HandsOff(), set.values["MQLWebhookURL"])
