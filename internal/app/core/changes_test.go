@@ -15,6 +15,7 @@ import (
 	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
 	"github.com/baton-hq/baton/internal/testutil/repo"
@@ -79,5 +80,51 @@ func TestChangesNamesTheRecordTheAccountStepFailedOn(t *testing.T) {
 	ft.pk = ""
 	if done, err := c.Changes(nil)(ctx, cs[done:]); err != nil || done != 2 {
 		t.Fatalf("retried from the failing change: done %d, %v; want all 2", done, err)
+	}
+}
+
+// TestChangesUntilStartsNothingWhenLate: the score function near its
+// deadline asks, before each change after the first, whether it is late;
+// once it is, nothing more starts and the first change not started is
+// returned with scorefeed.ErrLate (the caller hands it and the rest back).
+// The first always starts, so a batch progresses however late it begins.
+func TestChangesUntilStartsNothingWhenLate(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewManual(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	env := map[string]string{"BATON_DATA": t.TempDir(), "BATON_RULES": filepath.Join(repo.Root(t), "infra", "rules.yaml")}
+	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bt, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(clk.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := core.New(cfg, bt, slog.New(slog.NewTextHandler(io.Discard, nil)), clk.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	var cs []table.Change
+	for i := range 3 {
+		p, _, err := c.Stitcher.Identify(ctx, identity.Identification{Visitor: fmt.Sprintf("v%d", i), Email: fmt.Sprintf("p%d@client.example", i),
+			Fields: map[string]string{"company": "Client KK"}, At: clk.Now(), Strength: identity.Strong, Source: "form"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs = append(cs, table.Change{Op: table.OpInsert, Seq: fmt.Sprint(100 + i),
+			Item: table.Item{PK: identity.PersonPK(p.ID), SK: "H#test", Kind: qualify.KindStage, Data: []byte(`{}`)}})
+	}
+	asked := 0
+	late := func() bool { asked++; return asked >= 2 } // on time for the second change, late for the third
+	done, err := c.ChangesUntil(nil)(ctx, cs, late)
+	if !errors.Is(err, scorefeed.ErrLate) || done != 2 || asked != 2 {
+		t.Fatalf("done %d, %v, late asked %d times; want 2 done, ErrLate, asked before the second and the third", done, err, asked)
+	}
+	if done, err := c.ChangesUntil(nil)(ctx, cs, func() bool { return true }); !errors.Is(err, scorefeed.ErrLate) || done != 1 {
+		t.Fatalf("late from the start: done %d, %v; want the first change done all the same", done, err)
+	}
+	if done, err := c.ChangesUntil(nil)(ctx, cs[1:], nil); err != nil || done != 2 {
+		t.Fatalf("with time enough: done %d, %v", done, err)
 	}
 }
