@@ -221,3 +221,39 @@ func testStopsBeforeTheDeadline(t *testing.T, store string) {
 		t.Fatalf("relayed %+v", relayed)
 	}
 }
+
+// TestUndecodableRecordLogged: the record the score function cannot decode
+// (the sample's 600) is skipped with one log line lambdafn.RecordSkipped,
+// the line the template's metric filter counts for ScoreRecordsSkippedAlarm
+// (infra/deploy TestScoreSkipsAlarmed); the records it can decode write none.
+func TestUndecodableRecordLogged(t *testing.T) {
+	a := newApp(t, "bolt", "")
+	ctx := context.Background()
+	p, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: "stream-visitor-1", Email: "stream@example.com", Strength: identity.Strong})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	a.Core.Log = slog.New(slog.NewJSONHandler(&logs, nil))
+	batch := sample(t, "stream_batch.json", "PERSON_ID", p.ID)
+	if len(batch.Records) != 6 {
+		t.Fatalf("the sample has %d records: this test expects its 6th (600) undecodable", len(batch.Records))
+	}
+	for _, n := range []int{len(batch.Records), len(batch.Records) - 1} { // with the undecodable record, then without
+		logs.Reset()
+		batch.Records = batch.Records[:n]
+		if resp, err := lambdafn.Score(a.Core, nil)(ctx, batch); err != nil || len(resp.BatchItemFailures) != 0 {
+			t.Fatalf("failures %+v %v", resp.BatchItemFailures, err)
+		}
+		var skipped []string
+		for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+			var rec struct{ Msg, Seq string }
+			if json.Unmarshal([]byte(l), &rec) == nil && rec.Msg == lambdafn.RecordSkipped {
+				skipped = append(skipped, rec.Seq)
+			}
+		}
+		if want := map[bool]string{true: "600", false: ""}[n == 6]; strings.Join(skipped, ",") != want {
+			t.Fatalf("%d records: %q lines for %v, want %q:\n%s", n, lambdafn.RecordSkipped, skipped, want, logs.String())
+		}
+	}
+}

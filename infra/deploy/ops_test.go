@@ -356,44 +356,66 @@ func TestDeadLettersAddedAlarm(t *testing.T) {
 	}
 	// The push dead letters: a metric filter on the push function's log
 	// group counting the line it writes for each, which an alarm watches.
-	var filters []string
+	if id := o.logLineAlarm(t, "PushLogGroup", lambdafn.DeadLettered); id != "" && id != "DeadLettersAddedAlarm" {
+		t.Errorf("the push function's dead letters are counted by %s, want DeadLettersAddedAlarm", id)
+	}
+}
+
+// TestScoreSkipsAlarmed: a stream record the score function cannot decode
+// is skipped, logged and nothing else (no error, no retry, nothing in the
+// score failure queue): what it carried is never scored, and no alarm
+// said so. Its log line is counted, and alarmed on.
+func TestScoreSkipsAlarmed(t *testing.T) {
+	if id := loadOps(t).logLineAlarm(t, "ScoreLogGroup", lambdafn.RecordSkipped); id == "" {
+		t.Error("no alarm on the score function's skipped records")
+	}
+}
+
+// logLineAlarm finds the metric filter on the log group counting the lines
+// msg, as slog's JSON handler writes them (what the functions log), and
+// the alarm on its metric, Sum >= 1 over 5 minutes, and returns the
+// alarm's id ("" with the test failed when either is missing).
+func (o *opsTemplate) logLineAlarm(t *testing.T, group, msg string) string {
+	t.Helper()
+	var line, other strings.Builder
+	slog.New(slog.NewJSONHandler(&line, nil)).Error(msg, "mql", "p_1-c1", "reason", "400 Bad Request")
+	slog.New(slog.NewJSONHandler(&other, nil)).Warn("another line", "reason", msg)
+	var filters, alarms []string
 	for _, id := range o.ofType("AWS::Logs::MetricFilter") {
 		p := get(o.resources[id], "Properties")
-		if ref(get(p, "LogGroupName")) != "PushLogGroup" {
+		pattern := scalar(get(p, "FilterPattern"))
+		if ref(get(p, "LogGroupName")) != group || !filterMatches(t, pattern, line.String()) {
 			continue
 		}
 		filters = append(filters, id)
-		var line strings.Builder
-		slog.New(slog.NewJSONHandler(&line, nil)).Error(lambdafn.DeadLettered, "mql", "p_1-c1", "reason", "400 Bad Request")
-		var other strings.Builder
-		slog.New(slog.NewJSONHandler(&other, nil)).Warn("push: retry later", "mql", "p_1-c1", "reason", lambdafn.DeadLettered)
-		pattern := scalar(get(p, "FilterPattern"))
-		if !filterMatches(t, pattern, line.String()) || filterMatches(t, pattern, other.String()) {
-			t.Errorf("%s: pattern %q does not count the push function's line %s alone", id, pattern, line.String())
+		if filterMatches(t, pattern, other.String()) {
+			t.Errorf("%s: pattern %q counts other lines than %q", id, pattern, msg)
 		}
 		mt := get(p, "MetricTransformations")
 		if mt == nil || len(mt.Content) != 1 || scalar(get(mt.Content[0], "MetricValue")) != "1" {
-			t.Fatalf("%s: want one metric transformation counting 1 a line", id)
+			t.Errorf("%s: want one metric transformation counting 1 a line", id)
+			continue
 		}
 		ns, name := sub(get(mt.Content[0], "MetricNamespace")), scalar(get(mt.Content[0], "MetricName"))
 		if !strings.Contains(ns, "${AWS::StackName}") {
-			t.Errorf("%s: namespace %q is every stack's: another stack's dead letters would page this one", id, ns)
+			t.Errorf("%s: namespace %q is every stack's: another stack's lines would page this one", id, ns)
 		}
-		var alarms []string
 		for _, a := range o.ofType("AWS::CloudWatch::Alarm") {
 			ap := get(o.resources[a], "Properties")
-			if sub(get(ap, "Namespace")) == ns && scalar(get(ap, "MetricName")) == name {
-				alarms = append(alarms, a)
-				sumAtLeastOne(a)
+			if sub(get(ap, "Namespace")) != ns || scalar(get(ap, "MetricName")) != name {
+				continue
+			}
+			alarms = append(alarms, a)
+			if st, th, op, per := scalar(get(ap, "Statistic")), scalar(get(ap, "Threshold")), scalar(get(ap, "ComparisonOperator")), scalar(get(ap, "Period")); st != "Sum" || th != "1" || op != "GreaterThanOrEqualToThreshold" || per != "300" {
+				t.Errorf("%s: %s %s %s over %s s, want Sum >= 1 over 300", a, st, op, th, per)
 			}
 		}
-		if len(alarms) != 1 || alarms[0] != "DeadLettersAddedAlarm" {
-			t.Errorf("%s: alarms on %s %s: %v, want DeadLettersAddedAlarm", id, ns, name, alarms)
-		}
 	}
-	if len(filters) != 1 {
-		t.Errorf("metric filters on the push function's log group: %v, want one", filters)
+	if len(filters) != 1 || len(alarms) != 1 {
+		t.Errorf("%s: metric filters counting %q %v, alarms on them %v; want one of each", group, msg, filters, alarms)
+		return ""
 	}
+	return alarms[0]
 }
 
 // codeSenders lists the roles whose code policy grants sqs:SendMessage on

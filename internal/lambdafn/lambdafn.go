@@ -37,6 +37,13 @@ const (
 	ScoreReserve     = 5 * time.Second
 )
 
+// RecordSkipped is the message of the log line the score function writes
+// for each stream record it cannot decode and skips: no error, no retry,
+// nothing in the score failure queue, and whatever it carried never scored.
+// The template's metric filter on its log group counts these lines
+// (ScoreRecordsSkippedAlarm), the one place that sees them.
+const RecordSkipped = "score: undecodable stream record skipped"
+
 // Score decodes a DynamoDB Streams batch and hands it to the change handler
 // the local stack runs on its feed. A record that cannot be decoded is
 // skipped (it would block the shard forever); at the first failure the
@@ -54,7 +61,7 @@ func Score(app *core.Core, relay scorefeed.Relay) func(context.Context, events.D
 		cs, bad := dynamotable.LambdaChanges(batch.Records)
 		for i := range bad {
 			cs[i].Op = "SKIP"
-			app.Log.Error("score: undecodable stream record skipped", "seq", cs[i].Seq, "err", bad[i])
+			app.Log.Error(RecordSkipped, "seq", cs[i].Seq, "err", bad[i])
 		}
 		var late func() bool
 		wctx := ctx
