@@ -1,6 +1,7 @@
 package admin_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -30,6 +31,24 @@ func TestPagesStartWithASkipLink(t *testing.T) {
 			if !ok || !strings.HasPrefix(strings.TrimSpace(after), `<a class="skip" href="#main">`+text+`</a>`) || !strings.Contains(body, `<main id="main" tabindex="-1">`) {
 				t.Errorf("%s %s: no skip link first:\n%.600s", path, lang, after)
 			}
+		}
+	}
+}
+
+// TestChartsSayTheirFigures: the dashboard's bar charts were an image
+// named by its title alone ("Funnel"): a screen reader said no figure. The
+// picture is hidden from it and a table, visually hidden, gives each bar's
+// label and figure.
+func TestChartsSayTheirFigures(t *testing.T) {
+	f := newFixture(t)
+	for lang, funnel := range map[string]string{"en": "Funnel", "ja": "ファネル"} {
+		body := f.page(t, "/admin/", lang)
+		if strings.Contains(body, `<svg role="img"`) || !strings.Contains(body, `<svg aria-hidden="true"`) {
+			t.Errorf("%s: a chart a screen reader reads as a picture: %s", lang, body)
+		}
+		table := regexp.MustCompile(`</svg>\n<table class="vh chart-figures"><caption>` + funnel + `</caption><tbody>(.*?)</tbody></table>`).FindStringSubmatch(body)
+		if table == nil || strings.Count(table[1], `<tr><th scope="row">`) != 6 || !strings.Contains(table[1], "</th><td>0</td></tr>") {
+			t.Errorf("%s: the funnel's figures as text: %v\n%s", lang, table, body)
 		}
 	}
 }
