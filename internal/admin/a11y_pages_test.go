@@ -1,6 +1,7 @@
 package admin_test
 
 import (
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -50,5 +51,42 @@ func TestChartsSayTheirFigures(t *testing.T) {
 		if table == nil || strings.Count(table[1], `<tr><th scope="row">`) != 6 || !strings.Contains(table[1], "</th><td>0</td></tr>") {
 			t.Errorf("%s: the funnel's figures as text: %v\n%s", lang, table, body)
 		}
+	}
+}
+
+// TestFormErrorsNameTheirField: a form's error was announced (role=alert)
+// but the field it is about only marked invalid: a screen reader on the
+// field said "invalid" without why. The field is described by the error
+// too (aria-describedby), on the sign-in page (a wrong token; its title
+// says Error first), the new-campaign form and the rules lab.
+func TestFormErrorsNameTheirField(t *testing.T) {
+	f := labFixture(t)
+	for lang, title := range map[string]string{"en": "<title>Error: Baton — sign in</title>", "ja": "<title>エラー：Baton — サインイン</title>"} {
+		a := f.req("POST", "/admin/login?lang="+lang, url.Values{"token": {"not-the-token"}}.Encode(), "Content-Type", "application/x-www-form-urlencoded")
+		if a.code != 401 || !strings.Contains(a.body, title) || !strings.Contains(a.body, `<p class="error" role="alert" id="login-error">`) ||
+			!strings.Contains(a.body, `aria-describedby="login-error token-help" aria-invalid="true"`) {
+			t.Errorf("wrong token, %s: %d %s", lang, a.code, a.body)
+		}
+	}
+	if a := f.req("GET", "/admin/login", ""); a.code != 200 || strings.Contains(a.body, "aria-invalid") || !strings.Contains(a.body, `aria-describedby="token-help"`) || !strings.Contains(a.body, "<title>Baton — sign in</title>") {
+		t.Errorf("sign-in page: %d %s", a.code, a.body)
+	}
+
+	cookie, csrf := f.login(fullToken)
+	form := func(path string, v url.Values) answer {
+		v.Set("csrf", csrf)
+		return f.req("POST", path, v.Encode(), "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html")
+	}
+	a := form("/admin/campaigns", url.Values{"id": {"Bad Id!"}, "urls": {"https://www.example.com/"}})
+	if a.code != 400 || !strings.Contains(a.body, `<p class="error" role="alert" id="c-error">`) || !strings.Contains(a.body, `aria-describedby="c-error c-id-help" aria-invalid="true"`) {
+		t.Errorf("campaign id: %d %s", a.code, a.body)
+	}
+	a = form("/admin/campaigns", url.Values{"id": {"news"}})
+	if a.code != 400 || !strings.Contains(a.body, `name="urls" required spellcheck="false" aria-invalid="true" aria-describedby="c-error"`) {
+		t.Errorf("campaign URLs: %d %s", a.code, a.body)
+	}
+	a = form("/admin/rules/simulate", url.Values{"rules": {"conditions: ["}})
+	if a.code != 400 || !strings.Contains(a.body, `<span id="rules-error">`) || !strings.Contains(a.body, `class="code" aria-invalid="true" aria-describedby="rules-error"`) {
+		t.Errorf("rules lab: %d %s", a.code, a.body)
 	}
 }

@@ -41,20 +41,21 @@ func (h *Handler) sessionRoutes(mux *http.ServeMux) {
 
 var loginTmpl = template.Must(template.New("login").Parse(`<!doctype html>
 <html lang="{{.L}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Baton — {{.T "sign in"}}</title>
+<title>{{if .Error}}{{.T "Error"}}{{.T ": "}}{{end}}Baton — {{.T "sign in"}}</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;color:#1d2733;background:#f5f7fa;margin:0}
 main{max-width:26em;margin:12vh auto;padding:2em;background:#fff;border:1px solid #dde;border-radius:8px}
 h1{margin:0 0 .2em;font-size:1.5em}p{margin:.4em 0 1em}.muted{color:#667;font-size:.9em}
-label{display:block;font-weight:600;margin:1em 0 .3em}input[type=password]{box-sizing:border-box;width:100%;font:inherit;padding:.5em;border:1px solid #99a;border-radius:4px}
+label{display:block;font-weight:600;margin:1em 0 .3em}input[type=password]{box-sizing:border-box;width:100%;font:inherit;padding:.5em;border:1px solid #767f8c;border-radius:4px}
+a{color:#0b5394}a:focus,button:focus,input:focus{outline:2px solid #c77d1a;outline-offset:1px}
 button{margin-top:1.2em;font:inherit;font-weight:600;padding:.5em 1.4em;color:#fff;background:#0f3d5e;border:0;border-radius:4px;cursor:pointer}
 .error{color:#8a1c1c;background:#fdecec;border:1px solid #e9b4b4;border-radius:4px;padding:.6em .8em}
 .note{background:#eef5ee;border:1px solid #b9d6b9;border-radius:4px;padding:.6em .8em}</style></head><body>
 <main><h1>Baton</h1><p class="muted">{{.T "The workspace of marketing and sales: people, MQLs, campaigns and reports."}}</p>
 <p class="muted lang"><a href="?lang=en" lang="en">English</a> · <a href="?lang=ja" lang="ja">日本語</a></p>
-{{if .Error}}<p class="error" role="alert">{{.T .Error}}</p>{{end}}{{if .Note}}<p class="note" role="status">{{.T .Note}}</p>{{end}}
+{{if .Error}}<p class="error" role="alert" id="login-error">{{.T .Error}}</p>{{end}}{{if .Note}}<p class="note" role="status">{{.T .Note}}</p>{{end}}
 <form method="post" action="login">
 <label for="token">{{.T "Admin token"}}</label>
-<input id="token" name="token" type="password" autocomplete="current-password" required autofocus aria-describedby="token-help">
+<input id="token" name="token" type="password" autocomplete="current-password" required autofocus aria-describedby="{{if .Error}}login-error {{end}}token-help"{{if .BadToken}} aria-invalid="true"{{end}}>
 <p id="token-help" class="muted">{{.T "BATON_ADMIN_TOKEN, or a token from admin_tokens; what you can do is that token's scopes."}}</p>
 {{if .Next}}<input type="hidden" name="next" value="{{.Next}}">{{end}}
 <button type="submit">{{.T "Sign in"}}</button>
@@ -63,6 +64,7 @@ button{margin-top:1.2em;font:inherit;font-weight:600;padding:.5em 1.4em;color:#f
 
 type loginView struct {
 	Error, Note, Next string
+	BadToken          bool   // Error is about the token typed (the field is marked invalid)
 	L                 string // en, ja
 }
 
@@ -111,14 +113,14 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	next := cleanNext(r.PostForm.Get("next"))
 	tok := strings.TrimSpace(r.PostForm.Get("token"))
 	if tok == "" {
-		h.renderLogin(w, r, http.StatusBadRequest, loginView{Error: "Enter an admin token.", Next: next})
+		h.renderLogin(w, r, http.StatusBadRequest, loginView{Error: "Enter an admin token.", Next: next, BadToken: true})
 		return
 	}
 	c, ok := h.match(tok)
 	if !ok {
 		h.log().Info("admin sign-in refused: wrong token")
 		h.refuse(r, "", "session", http.StatusUnauthorized, audit.ReasonUnknownToken)
-		h.renderLogin(w, r, http.StatusUnauthorized, loginView{Error: "That token is not valid. Check it and try again.", Next: next})
+		h.renderLogin(w, r, http.StatusUnauthorized, loginView{Error: "That token is not valid. Check it and try again.", Next: next, BadToken: true})
 		return
 	}
 	id, s, err := h.Sessions.Create(r.Context(), c.fingerprint(), c.Name)
