@@ -13,8 +13,9 @@ dev:
 
 ## deps: install what the tests need besides Go modules: moto's server
 ## (DynamoDB, Streams, SQS; pip, only where missing) and tag/browser's
-## Node packages as its lock file pins them (playwright-core, and Segment's
-## Node SDK for the Segment API's test); a changed lock file installs again
+## Node packages as its lock file pins them (playwright-core, axe-core for
+## the workspace's accessibility test, and Segment's Node SDK for the
+## Segment API's test); a changed lock file installs again
 deps: moto tag/browser/node_modules/playwright-core/package.json
 
 .PHONY: moto
