@@ -33,7 +33,7 @@ async function audit(page, name, lang) {
       passed: r.passes.map((v) => v.id),
     };
   });
-  const own = await page.evaluate((lang) => {
+  const { bad: own, invalid } = await page.evaluate((lang) => {
     const bad = [];
     const html = document.documentElement;
     if (html.lang !== lang) bad.push(`html lang ${html.lang}, page in ${lang}`);
@@ -57,7 +57,7 @@ async function audit(page, name, lang) {
     }
     for (const c of document.querySelectorAll('[aria-invalid=true]')) {
       const ids = (c.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
-      if (!ids.some((id) => { const d = document.getElementById(id); return d && d.textContent.trim(); })) bad.push(`invalid field without its error: ${c.id}`);
+      if (!ids.some((id) => { const d = document.getElementById(id); return d && d.textContent.trim() && d.closest('[role=alert]'); })) bad.push(`invalid field not described by its error: ${c.id}`);
     }
     // Tables: headers in thead scoped to their column, a row's th to its row.
     for (const th of document.querySelectorAll('th')) {
@@ -74,16 +74,21 @@ async function audit(page, name, lang) {
       const missing = [...svg.querySelectorAll('text.value')].map((v) => v.textContent.trim()).filter((v) => !said.includes(v));
       if (!said || missing.length) bad.push(`chart without its figures in text (${said.slice(0, 40)}; missing ${missing.join(' ')})`);
     }
-    return bad;
+    return { bad, invalid: [...document.querySelectorAll('[aria-invalid=true]')].map((c) => c.id) };
   }, lang);
-  // Keyboard focus shows: tab through the first controls, each must draw
-  // an outline (or a box shadow) that is visible.
-  const unfocused = []; // (the page just loaded: Tab starts at its top)
-  for (let i = 0; i < 25; i++) {
+  // Keyboard focus shows: Tab through every stop of the page (until it
+  // leaves the page or comes round again), each must draw an outline (or
+  // a box shadow) at least 2px wide.
+  const unfocused = new Set(); // (the page just loaded: Tab starts at its top)
+  for (let i = 0; i < 400; i++) {
     await page.keyboard.press('Tab');
     const f = await page.evaluate(() => {
       const e = document.activeElement;
       if (!e || e === document.body) return null;
+      const seen = (window.__tabbed ||= { all: new Set(), last: null });
+      if (seen.all.has(e) && seen.last !== e) return null; // round again
+      seen.all.add(e);
+      seen.last = e;
       // Past a date field's parts, on its picker button (in the field's
       // shadow, drawn by Chromium itself): nothing of ours to measure.
       if (!e.matches(':focus')) return { shows: true };
@@ -92,11 +97,11 @@ async function audit(page, name, lang) {
       return { shows, what: `${e.tagName.toLowerCase()} ${(e.textContent || e.name || e.id || '').trim().slice(0, 30)}` };
     });
     if (!f) break;
-    if (!f.shows) unfocused.push(f.what);
+    if (!f.shows) unfocused.add(f.what);
   }
-  if (unfocused.length) own.push(`focus not visible on: ${unfocused.join('; ')}`);
+  if (unfocused.size) own.push(`focus not visible on: ${[...unfocused].join('; ')}`);
   const title = await page.title();
-  out.pages[name] = { url: page.url(), title, axe: axe.violations, passed: axe.passed, own };
+  out.pages[name] = { url: page.url(), title, axe: axe.violations, passed: axe.passed, own, invalid };
 }
 
 for (const lang of ['en', 'ja']) {
@@ -127,9 +132,11 @@ for (const lang of ['en', 'ja']) {
       return { href: e.getAttribute('href'), text: e.textContent.trim(), inView: r.top >= 0 && r.height > 8 && r.width > 8 };
     });
     if (!p && shots) await page.screenshot({ path: `${shots}/a11y-skip-${lang}.png` });
-    await page.keyboard.press('Enter');
-    await page.keyboard.press('Tab');
-    skip.then = await page.evaluate(() => !!document.activeElement.closest('main'));
+    if (skip.href === '#main') { // (another link's Enter would leave the page)
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Tab');
+      skip.then = await page.evaluate(() => !!document.activeElement.closest('main'));
+    }
     await page.reload();
     await audit(page, name, lang);
     if (skip.href !== '#main' || !skip.inView || !skip.then) out.pages[name].own.push(`skip link: ${JSON.stringify(skip)}`);

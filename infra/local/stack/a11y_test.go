@@ -51,8 +51,9 @@ func TestWorkspaceAccessibleInChromium(t *testing.T) {
 				ID, Impact, Help string
 				Nodes            []string
 			}
-			Own    []string
-			Passed []string // the axe rules that checked something and found it right
+			Own     []string
+			Passed  []string // the axe rules that checked something and found it right
+			Invalid []string // the ids of the fields marked invalid
 		}
 	}
 	if err := json.Unmarshal(out, &res); err != nil {
@@ -80,6 +81,12 @@ func TestWorkspaceAccessibleInChromium(t *testing.T) {
 		}
 		for _, o := range p.Own {
 			t.Errorf("%s: %s", name, o)
+		}
+		// A form answering its error marks the field it is about (and
+		// the field says why: Own above); no other page marks any.
+		want := map[string]string{"login-wrong": "token", "campaigns-bad": "c-id", "rules-lab-bad": "rules"}[name[:strings.LastIndex(name, "-")]]
+		if got := strings.Join(p.Invalid, " "); got != want {
+			t.Errorf("%s: fields marked invalid %q, want %q", name, got, want)
 		}
 		// Two pages of one language never share a title (a tab, a
 		// screen reader's first words, say which page it is).
