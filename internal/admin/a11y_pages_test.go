@@ -90,3 +90,27 @@ func TestFormErrorsNameTheirField(t *testing.T) {
 		t.Errorf("rules lab: %d %s", a.code, a.body)
 	}
 }
+
+// TestFilterErrorsNameTheirField: a filter a page cannot use (a date
+// that is none, a stage that is none, to before from) was said above the
+// form, and the field it is about said nothing: the field is marked
+// invalid and described by the error.
+func TestFilterErrorsNameTheirField(t *testing.T) {
+	f := newFixture(t)
+	for _, c := range []struct{ path, field string }{
+		{"/admin/?from=2026-11-30&to=2026-11-01", `id="d-to" name="to"`},
+		{"/admin/people?stage=nosuch", `id="stage" name="stage"`},
+		{"/admin/audit?from=2026-13-01", `id="f-from" name="from"`},
+	} {
+		for _, lang := range []string{"en", "ja"} {
+			a := f.req("GET", c.path+"&lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+			if a.code != 400 || !strings.Contains(a.body, `<p class="error" role="alert" id="filter-error">`) || !strings.Contains(a.body, c.field+` aria-invalid="true" aria-describedby="filter-error"`) || strings.Count(a.body, "aria-invalid") != 1 {
+				t.Errorf("%s %s: %d %s", c.path, lang, a.code, a.body)
+			}
+		}
+	}
+	// A page with no error marks nothing.
+	if a := f.req("GET", "/admin/audit?from=2026-11-01", "", "Authorization", "Bearer "+fullToken, "Accept", "text/html"); a.code != 200 || strings.Contains(a.body, "aria-invalid") {
+		t.Errorf("a good filter: %d %s", a.code, a.body)
+	}
+}

@@ -116,6 +116,16 @@ type page struct {
 	Data    any
 }
 
+// Invalid marks the filter field the page's error is about (the view's
+// badField, filters' badParam.Field): invalid, and described by the error
+// (id filter-error), so that a screen reader on the field says why.
+func (p page) Invalid(field string) template.HTMLAttr {
+	if b, ok := p.Data.(interface{ badField() string }); ok && field != "" && b.badField() == field {
+		return ` aria-invalid="true" aria-describedby="filter-error"`
+	}
+	return ""
+}
+
 // Cond names an MQL condition as the rules file labels it in the page's
 // language (marketers read what sales read in the SFA), the machine name
 // without a label or for a condition no longer in the rules. Filters and

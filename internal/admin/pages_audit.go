@@ -28,6 +28,7 @@ var auditActions = []string{"signin-failed", "refused", "signin", "erase", "disc
 
 // auditView is the audit page: its filters, rows and paging.
 type auditView struct {
+	Field                 string // the filter the error is about (Invalid)
 	Who, Action, From, To string
 	Zone                  string // the configured zone's abbreviations (JST, EST/EDT: calendar.Abbreviations)
 	Actions               []string
@@ -36,6 +37,8 @@ type auditView struct {
 	Next, First, CSV      string
 	Examined              int
 }
+
+func (v auditView) badField() string { return v.Field }
 
 // auditFilter is what the page and its CSV select.
 type auditFilter struct {
@@ -133,7 +136,7 @@ func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) {
 		bad = &badParam{"after", "after must be the next of an earlier answer"}
 	}
 	if bad != nil { // the filters as given, and no entries
-		v.Error = bad.Msg
+		v.Error, v.Field = bad.Msg, bad.Field
 		h.render(w, r, http.StatusBadRequest, "audit", "Audit trail", "", "audit", v)
 		return
 	}

@@ -293,7 +293,7 @@ func TestAuditDatesAtTheEdges(t *testing.T) {
 		}
 	}
 	// The page says so, with no entries, the CSV is refused.
-	if a := page("from=2026-12-02&to=2026-01-01"); a.code != 400 || !strings.Contains(a.body, `role="alert">to must not be before from`) || strings.Contains(a.body, "POST /admin/links") {
+	if a := page("from=2026-12-02&to=2026-01-01"); a.code != 400 || !strings.Contains(a.body, `role="alert" id="filter-error">to must not be before from`) || strings.Contains(a.body, "POST /admin/links") {
 		t.Errorf("reversed dates, page: %d %.300s", a.code, a.body)
 	}
 	if a := page("from=2026-12-02&to=2026-01-01&format=csv"); a.code != 400 || !strings.Contains(a.body, `"error":"to must not be before from","field":"to"`) {

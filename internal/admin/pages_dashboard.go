@@ -13,6 +13,7 @@ import (
 // dashboardView is the reports page: filters, charts, the funnel with
 // each count linking to its people, follow-up and MQL quality.
 type dashboardView struct {
+	Field                               string // the filter the error is about (Invalid)
 	From, To, Channel, Model, By        string
 	Channels, Models, Stages, ByOptions []string
 	Charts                              []chart
@@ -29,6 +30,8 @@ type dashboardView struct {
 	NoLeads                             bool       // the store has no lead at all, whatever the filters: the page says what brings them
 	Demo                                bool       // a demo site is served (the local stack): NoLeads links to it
 }
+
+func (v dashboardView) badField() string { return v.Field }
 
 type funnelRow struct {
 	Group  string
@@ -100,7 +103,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	if bad != nil {
 		// The filters as given and no figures: none computed as if a bad
 		// filter were absent.
-		v.Error = bad.Msg
+		v.Error, v.Field = bad.Msg, bad.Field
 		h.render(w, r, http.StatusBadRequest, "dashboard", "Reports", "", "reports", v)
 		return
 	}

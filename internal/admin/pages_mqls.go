@@ -19,6 +19,7 @@ import (
 // mqlsView is the MQL list: filters, each MQL with its person, stage now,
 // owner and hand-off per connector, and the dead letters to replay.
 type mqlsView struct {
+	Field                                    string // the filter the error is about (Invalid)
 	Condition, Grade, Owner, Stage, From, To string
 	Outcome                                  string // sales' verdict on the MQL (reports.MQLOutcome), "" for any
 	Conditions, Grades, Owners, Stages       []string
@@ -33,6 +34,8 @@ type mqlsView struct {
 	Next, First                              string // the next page's query ("": none); the first page's, from a later page
 	Examined                                 int    // MQLs looked at for this page
 }
+
+func (v mqlsView) badField() string { return v.Field }
 
 // deadList is where the MQL page's dead letters stand: how many in all,
 // which of them this page shows (From to To, counted from 1, the newest
@@ -87,7 +90,7 @@ func (h *Handler) mqlsPage(w http.ResponseWriter, r *http.Request) {
 	if bad != nil {
 		// The filters as given, and no MQLs: none filtered as if a bad
 		// filter were absent.
-		v.Error, v.Conditions, v.Grades = bad.Msg, h.mqlConditions(), allGrades
+		v.Error, v.Field, v.Conditions, v.Grades = bad.Msg, bad.Field, h.mqlConditions(), allGrades
 		dq := q // the dead letters are no filter's; a bad cursor of theirs shows the newest
 		if bad.Field == "dead" {
 			dq = url.Values{}

@@ -24,6 +24,7 @@ import (
 
 // peopleView is the people search page.
 type peopleView struct {
+	Field           string // the filter the error is about (Invalid)
 	Error           string // the page is only this message
 	Bad             string // a filter the search cannot use: shown above the form, no results
 	SignIn          string // the error page offers to sign in (again), saying why in these words ("": it does not)
@@ -48,6 +49,8 @@ type peopleView struct {
 	Channel      string
 	From, To     string
 }
+
+func (v peopleView) badField() string { return v.Field }
 
 // param is a query parameter a form carries in a hidden input.
 type param struct{ Name, Value string }
@@ -91,7 +94,7 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 		v.Channel, v.From, v.To = q.Get("channel"), q.Get("from"), q.Get("to")
 	}
 	if bad != nil {
-		v.Bad = bad.Msg
+		v.Bad, v.Field = bad.Msg, bad.Field
 		h.render(w, r, http.StatusBadRequest, "people", "People", "", "people", v)
 		return
 	}

@@ -178,7 +178,7 @@ func TestDashboardSaysSwappedDates(t *testing.T) {
 	}
 	for _, page := range []string{"", "mqls"} { // the dashboard, and the MQL list's own date filter
 		code, b := workspacePage(t, s, "/admin/"+page+"?from=2026-12-01&to=2026-11-30", "ja")
-		if code != 400 || !strings.Contains(b, `<p class="error" role="alert">終了日（to）が開始日（from）より前です。</p>`) {
+		if code != 400 || !strings.Contains(b, `<p class="error" role="alert" id="filter-error">終了日（to）が開始日（from）より前です。</p>`) {
 			t.Errorf("/admin/%s: %d %s", page, code, b)
 		}
 	}
