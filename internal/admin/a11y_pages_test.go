@@ -68,7 +68,7 @@ func TestFormErrorsNameTheirField(t *testing.T) {
 			t.Errorf("wrong token, %s: %d %s", lang, a.code, a.body)
 		}
 	}
-	if a := f.req("GET", "/admin/login", ""); a.code != 200 || strings.Contains(a.body, "aria-invalid") || !strings.Contains(a.body, `aria-describedby="token-help"`) || !strings.Contains(a.body, "<title>Baton — sign in</title>") {
+	if a := f.req("GET", "/admin/login", ""); a.code != 200 || strings.Contains(a.body, `aria-invalid="true"`) || !strings.Contains(a.body, `aria-describedby="token-help"`) || !strings.Contains(a.body, "<title>Baton — sign in</title>") {
 		t.Errorf("sign-in page: %d %s", a.code, a.body)
 	}
 
@@ -104,13 +104,13 @@ func TestFilterErrorsNameTheirField(t *testing.T) {
 	} {
 		for _, lang := range []string{"en", "ja"} {
 			a := f.req("GET", c.path+"&lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
-			if a.code != 400 || !strings.Contains(a.body, `<p class="error" role="alert" id="filter-error">`) || !strings.Contains(a.body, c.field+` aria-invalid="true" aria-describedby="filter-error"`) || strings.Count(a.body, "aria-invalid") != 1 {
+			if a.code != 400 || !strings.Contains(a.body, `<p class="error" role="alert" id="filter-error">`) || !strings.Contains(a.body, c.field+` aria-invalid="true" aria-describedby="filter-error"`) || strings.Count(a.body, `aria-invalid="true"`) != 1 {
 				t.Errorf("%s %s: %d %s", c.path, lang, a.code, a.body)
 			}
 		}
 	}
 	// A page with no error marks nothing.
-	if a := f.req("GET", "/admin/audit?from=2026-11-01", "", "Authorization", "Bearer "+fullToken, "Accept", "text/html"); a.code != 200 || strings.Contains(a.body, "aria-invalid") {
+	if a := f.req("GET", "/admin/audit?from=2026-11-01", "", "Authorization", "Bearer "+fullToken, "Accept", "text/html"); a.code != 200 || strings.Contains(a.body, `aria-invalid="true"`) {
 		t.Errorf("a good filter: %d %s", a.code, a.body)
 	}
 }

@@ -46,7 +46,7 @@ var loginTmpl = template.Must(template.New("login").Parse(`<!doctype html>
 main{max-width:26em;margin:12vh auto;padding:2em;background:#fff;border:1px solid #dde;border-radius:8px}
 h1{margin:0 0 .2em;font-size:1.5em}p{margin:.4em 0 1em}.muted{color:#667;font-size:.9em}
 label{display:block;font-weight:600;margin:1em 0 .3em}input[type=password]{box-sizing:border-box;width:100%;font:inherit;padding:.5em;border:1px solid #767f8c;border-radius:4px}
-a{color:#0b5394}a:focus,button:focus,input:focus{outline:2px solid #c77d1a;outline-offset:1px}
+a{color:#0b5394}a:focus,button:focus,input:focus{outline:2px solid #c77d1a;outline-offset:1px}input[aria-invalid=true]{border:2px solid #8a1c1c}
 button{margin-top:1.2em;font:inherit;font-weight:600;padding:.5em 1.4em;color:#fff;background:#0f3d5e;border:0;border-radius:4px;cursor:pointer}
 .error{color:#8a1c1c;background:#fdecec;border:1px solid #e9b4b4;border-radius:4px;padding:.6em .8em}
 .note{background:#eef5ee;border:1px solid #b9d6b9;border-radius:4px;padding:.6em .8em}</style></head><body>

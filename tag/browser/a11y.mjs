@@ -58,6 +58,14 @@ async function audit(page, name, lang) {
     for (const c of document.querySelectorAll('[aria-invalid=true]')) {
       const ids = (c.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
       if (!ids.some((id) => { const d = document.getElementById(id); return d && d.textContent.trim() && d.closest('[role=alert]'); })) bad.push(`invalid field not described by its error: ${c.id}`);
+      // and shows it: a border unlike the same field's when valid.
+      const twin = c.cloneNode(false);
+      twin.removeAttribute('aria-invalid');
+      twin.removeAttribute('id');
+      c.after(twin);
+      const [a, b] = [getComputedStyle(c), getComputedStyle(twin)];
+      if (a.borderTopColor === b.borderTopColor && a.borderTopWidth === b.borderTopWidth) bad.push(`invalid field looks as a valid one: ${c.id}`);
+      twin.remove();
     }
     // Tables: headers in thead scoped to their column, a row's th to its row.
     for (const th of document.querySelectorAll('th')) {
