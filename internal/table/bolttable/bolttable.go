@@ -86,11 +86,23 @@ func Open(path string, opts ...Option) (*Table, error) {
 	return t, nil
 }
 
+// ErrLocked is Open's error when another process holds the file: bbolt
+// locks it while it is open, and Open waits lockWait for the lock.
+var ErrLocked = errors.New("bolttable: the data file is locked")
+
+// lockWait is how long Open waits for another process to release the file.
+const lockWait = 2 * time.Second
+
 func openDB(path string) (*bolt.DB, error) {
 	// The free list is not written on every commit (it is rebuilt from the
 	// pages when the file is opened): a commit writes only the pages it
 	// changed, the meta page and its two syncs.
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockWait, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		// bbolt's own "timeout" named no cause: the file's lock is held,
+		// by another process (a second Baton started on the same data).
+		return nil, fmt.Errorf("%w: %s is open in another process (is another Baton running on this BATON_DATA?): stop it, or give this one another BATON_DATA", ErrLocked, path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -154,7 +166,7 @@ func (t *Table) Compact(ctx context.Context) error {
 	}
 	tmp := t.path + ".compact"
 	os.Remove(tmp)
-	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: lockWait})
 	if err != nil {
 		return err
 	}
