@@ -84,10 +84,14 @@ type Handler struct {
 	Scrub    event.Scrubber // removes secrets and email addresses from stored URLs
 	// ScoringOff says why nothing is scored ("" when scoring runs), for /healthz.
 	ScoringOff string
-	Cookie     visitor.Cookie
-	WriteKey   string
-	Consent    Consent
-	Now        func() time.Time
+	// StoreFailure says why the store cannot write (nil while it can), for
+	// /healthz: the embedded store's disk full or file unwritable
+	// (bolttable.Table.WriteFailure); nil on DynamoDB.
+	StoreFailure func() error
+	Cookie       visitor.Cookie
+	WriteKey     string
+	Consent      Consent
+	Now          func() time.Time
 	// Sleep waits d or until ctx ends (default: a timer); tests hand one
 	// that moves their clock.
 	Sleep func(ctx context.Context, d time.Duration)
@@ -120,6 +124,14 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 		scoring := "on"
 		if h.ScoringOff != "" {
 			scoring = "off: " + h.ScoringOff
+		}
+		if h.StoreFailure != nil {
+			if err := h.StoreFailure(); err != nil {
+				// Every event is answered 503 meanwhile: a monitor must see it
+				// here, not only in the log.
+				httpx.JSON(w, http.StatusServiceUnavailable, map[string]string{"status": "failing", "store": err.Error(), "scoring": scoring})
+				return
+			}
 		}
 		httpx.JSON(w, http.StatusOK, map[string]string{"status": "ok", "scoring": scoring})
 	})

@@ -69,6 +69,9 @@ func New(c *core.Core) (*Web, error) {
 	case c.Qualifier == nil:
 		w.Collect.ScoringOff = "no rules file is loaded (set BATON_RULES)"
 	}
+	if f, ok := c.Table.(interface{ WriteFailure() error }); ok {
+		w.Collect.StoreFailure = f.WriteFailure
+	}
 	if w.Keyring, err = linkKeys(cfg); err != nil {
 		return nil, err
 	}

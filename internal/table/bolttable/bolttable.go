@@ -11,12 +11,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/baton-hq/baton/internal/clock"
@@ -42,9 +45,10 @@ type Table struct {
 	feed map[string]bool // kinds announced on the change feed
 	wake chan struct{}   // signalled after a commit that fed the feed
 
-	commits chan commit // writes waiting for the committer (commitLoop)
-	gather  func()      // the committer's wait for company (tests hand their own)
-	closed  bool        // set under mu by Close: no write is queued after it
+	commits chan commit                  // writes waiting for the committer (commitLoop)
+	failing atomic.Pointer[writeFailure] // set while commits fail (disk full, file unwritable); see WriteFailure
+	gather  func()                       // the committer's wait for company (tests hand their own)
+	closed  bool                         // set under mu by Close: no write is queued after it
 }
 
 // Option configures a Table.
@@ -589,7 +593,7 @@ func (t *Table) PurgeExpired(ctx context.Context) (int, error) {
 	defer t.mu.RUnlock()
 	n := 0
 	now := t.now()
-	err := t.db.Update(func(tx *bolt.Tx) error {
+	err := t.update(t.db, func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucket).Cursor()
 		for k, v := c.First(); k != nil; {
 			it, err := decode(k, v)
@@ -650,7 +654,7 @@ func (t *Table) Forget(ctx context.Context, s privacy.Subject) (privacy.Removed,
 	}
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	err := t.db.Update(func(tx *bolt.Tx) error {
+	err := t.update(t.db, func(tx *bolt.Tx) error {
 		feed := tx.Bucket(feedBucket)
 		var drop [][]byte
 		eachChange(feed, s, func(k []byte, _ feedEntry) {
@@ -807,6 +811,58 @@ func (t *Table) Wake() <-chan struct{} { return t.wake }
 
 var _ table.Feed = (*Table)(nil)
 
+// update is db.Update, noting whether the store could write: a
+// transaction whose function succeeded and which still failed could not be
+// committed (the disk full, the file unwritable), and one that commits
+// clears that.
+func (t *Table) update(db *bolt.DB, fn func(*bolt.Tx) error) error {
+	var fnErr error
+	err := db.Update(func(tx *bolt.Tx) error {
+		fnErr = fn(tx)
+		return fnErr
+	})
+	switch {
+	case err == nil:
+		if t.failing.Load() != nil {
+			t.failing.Store(nil)
+		}
+	case fnErr == nil && !errors.Is(err, bolterrors.ErrDatabaseNotOpen):
+		if t.failing.Load() == nil {
+			t.failing.Store(&writeFailure{since: t.now(), err: err})
+		}
+	}
+	return err
+}
+
+// writeFailure is the store's failing to commit: since when, and why.
+type writeFailure struct {
+	since time.Time
+	err   error
+}
+
+// WriteFailure says why the store cannot write, nil while it can: set by
+// a commit that failed (the disk full, the data file unwritable), cleared
+// by the next that succeeds. It names the cause as the system does ("no
+// space left on device"), not the file's path: /healthz shows it to anyone.
+func (t *Table) WriteFailure() error {
+	f := t.failing.Load()
+	if f == nil {
+		return nil
+	}
+	// bbolt wraps some causes as text only ("file resize error: truncate
+	// <path>: file too large"): then the text, the path left out.
+	cause := strings.ReplaceAll(f.err.Error(), t.path, filepath.Base(t.path))
+	var errno syscall.Errno
+	var pe *fs.PathError
+	switch {
+	case errors.As(f.err, &errno):
+		cause = errno.Error()
+	case errors.As(f.err, &pe):
+		cause = pe.Err.Error()
+	}
+	return fmt.Errorf("the data file cannot be written since %s: %s", f.since.UTC().Format(time.RFC3339), cause)
+}
+
 // maxBatch bounds the writes one commit carries.
 const maxBatch = 1024
 
@@ -839,7 +895,7 @@ func (t *Table) batch(fn func(*bolt.Tx) error) error {
 	t.commits <- c
 	err := <-c.done
 	if err == errSolo {
-		err = c.db.Update(fn)
+		err = t.update(c.db, fn)
 	}
 	return err
 }
@@ -875,7 +931,7 @@ func (t *Table) commitLoop() {
 			}
 		}
 		last = len(calls)
-		groupCommit(calls)
+		t.groupCommit(calls)
 	}
 }
 
@@ -889,11 +945,11 @@ const (
 // groupCommit commits calls in one transaction. A call whose function fails
 // is taken out and told to run solo (so its error is its own), and the rest
 // is retried, as bbolt's Batch does.
-func groupCommit(calls []commit) {
+func (t *Table) groupCommit(calls []commit) {
 	db := calls[0].db
 	for len(calls) > 0 {
 		failed := -1
-		err := db.Update(func(tx *bolt.Tx) error {
+		err := t.update(db, func(tx *bolt.Tx) error {
 			for i, c := range calls {
 				if c.db != db {
 					continue // cannot happen while writers hold t.mu; run solo below

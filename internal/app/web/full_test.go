@@ -1,0 +1,100 @@
+//go:build linux
+
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/baton-hq/baton/internal/app/web"
+)
+
+// TestHealthzSaysStoreCannotWrite: with the embedded store unable to grow
+// its file (the process's file-size limit here, a full disk on a VM),
+// collection answers a JSON 503 and /healthz, which said "ok" all along,
+// answers 503 naming the cause; once there is room again the next event is
+// stored and /healthz is ok.
+func TestHealthzSaysStoreCannotWrite(t *testing.T) {
+	c, err := newCore(t, "", io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	collect, err := web.CollectHandler(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	do := func(method, path, body string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(method, path, strings.NewReader(body))
+		r.Header.Set("Content-Type", "text/plain;charset=UTF-8")
+		r.Header.Set("User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
+		w := httptest.NewRecorder()
+		collect.ServeHTTP(w, r)
+		return w
+	}
+	health := func() (int, map[string]string) {
+		w := do("GET", "/healthz", "")
+		var m map[string]string
+		if err := json.Unmarshal(w.Body.Bytes(), &m); err != nil {
+			t.Fatalf("GET /healthz %d %q: %v", w.Code, w.Body, err)
+		}
+		return w.Code, m
+	}
+	if code, m := health(); code != 200 || m["status"] != "ok" {
+		t.Fatalf("healthz before: %d %v", code, m)
+	}
+	pad := strings.Repeat("x", 3000)
+	pv := func(i int) string {
+		return fmt.Sprintf(`{"type":"page_view","messageId":"m%d","anonymousId":"a%d","properties":{"url":"https://www.example.com/p?q=%s"}}`, i, i, pad)
+	}
+
+	var old syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
+		t.Fatal(err)
+	}
+	limited := old
+	limited.Cur = 1 << 20
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &limited); err != nil {
+		t.Skip("cannot limit the file size:", err)
+	}
+	restored := false
+	restore := func() {
+		if !restored {
+			restored = true
+			if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	defer restore()
+	var refused *httptest.ResponseRecorder
+	for i := 0; i < 2000 && refused == nil; i++ {
+		if w := do("POST", "/e", pv(i)); w.Code != http.StatusNoContent {
+			refused = w
+		}
+	}
+	if refused == nil {
+		t.Fatal("2000 events of 3 KB fitted in a 1 MB file")
+	}
+	var body map[string]string
+	if refused.Code != http.StatusServiceUnavailable || json.Unmarshal(refused.Body.Bytes(), &body) != nil || body["error"] == "" {
+		t.Fatalf("POST /e with the store full: %d %q, want a JSON 503", refused.Code, refused.Body)
+	}
+	code, m := health()
+	if code != http.StatusServiceUnavailable || m["status"] != "failing" || !strings.Contains(m["store"], "file too large") {
+		t.Fatalf("healthz with the store full: %d %v, want 503 saying the store cannot write", code, m)
+	}
+
+	restore()
+	if w := do("POST", "/e", pv(5000)); w.Code != http.StatusNoContent {
+		t.Fatalf("POST /e with room again: %d %s", w.Code, w.Body)
+	}
+	if code, m := health(); code != 200 || m["status"] != "ok" {
+		t.Fatalf("healthz with room again: %d %v", code, m)
+	}
+}
