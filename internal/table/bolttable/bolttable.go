@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"io/fs"
 	"os"
@@ -97,7 +98,74 @@ var ErrLocked = errors.New("bolttable: the data file is locked")
 // lockWait is how long Open waits for another process to release the file.
 const lockWait = 2 * time.Second
 
+// ErrCutShort is Open's error for a file shorter than its own pages say
+// (a backup whose download was cut off, put in place): bbolt maps the
+// missing pages and the process died of SIGBUS reading them.
+var ErrCutShort = errors.New("bolttable: the data file is cut short")
+
+// checkLength refuses a file shorter than its newest valid meta page says
+// its pages reach. A file absent, empty or too short for its meta pages is
+// left to bbolt (which creates it, or says it is invalid).
+func checkLength(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil // absent: created; unreadable: bbolt says so
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil
+	}
+	// The first meta page is at 0, the second one page further (the page
+	// size the first says, or the system's when the first is torn).
+	first, ok1 := readMeta(f, 0)
+	second, ok2 := readMeta(f, int64(os.Getpagesize()))
+	if ok1 {
+		second, ok2 = readMeta(f, int64(first.pageSize))
+	}
+	m, ok := first, ok1
+	if ok2 && (!ok1 || second.txid > first.txid) {
+		m, ok = second, true
+	}
+	if !ok {
+		return nil
+	}
+	if need := m.pgid * uint64(m.pageSize); uint64(fi.Size()) < need {
+		return fmt.Errorf("%w: %s is %d bytes and its pages reach %d (a backup copy whose download was cut off?): put a whole copy in its place (GET /admin/backup answers its Content-Length)", ErrCutShort, path, fi.Size(), need)
+	}
+	return nil
+}
+
+// meta is what checkLength reads of a bbolt meta page.
+type meta struct {
+	pageSize   uint32
+	pgid, txid uint64
+}
+
+// readMeta reads the meta page at off: ok when its magic, version and
+// checksum are bbolt's (the layout of bbolt's internal/common.Meta, after
+// the 16-byte page header, in the machine's byte order).
+func readMeta(f *os.File, off int64) (meta, bool) {
+	buf := make([]byte, 16+64)
+	if _, err := f.ReadAt(buf, off); err != nil {
+		return meta{}, false
+	}
+	b, ne := buf[16:], binary.NativeEndian
+	if ne.Uint32(b[0:]) != 0xED0CDAED || ne.Uint32(b[4:]) != 2 {
+		return meta{}, false
+	}
+	h := fnv.New64a()
+	h.Write(b[:56])
+	if h.Sum64() != ne.Uint64(b[56:]) {
+		return meta{}, false
+	}
+	return meta{pageSize: ne.Uint32(b[8:]), pgid: ne.Uint64(b[40:]), txid: ne.Uint64(b[48:])}, true
+}
+
 func openDB(path string) (*bolt.DB, error) {
+	if err := checkLength(path); err != nil {
+		return nil, err
+	}
 	// The free list is not written on every commit (it is rebuilt from the
 	// pages when the file is opened): a commit writes only the pages it
 	// changed, the meta page and its two syncs.
