@@ -30,6 +30,8 @@ behaviour:
     type: [outbound, download]
     url: *pricing
     points: 3
+fit:
+  rules: [{name: title, attribute: title, match: "*", points: 50}]
 grades: {A: 50, B: 30, C: 10}
 bands: [{name: hot, min: 60}, {name: warm, min: 30}]
 mql:

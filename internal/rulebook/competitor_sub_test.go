@@ -30,7 +30,7 @@ func TestCompetitorSubdomains(t *testing.T) {
 // competitor's people were scored and handed to sales as any others, and
 // the file loaded. Each is refused with the domain to write.
 func TestDomainsWrittenAsAddressesRefused(t *testing.T) {
-	const mql = "mql: [{name: x, min_behaviour: 1}]\n"
+	const mql = "mql: [{name: x, grades: [D]}]\n"
 	for _, c := range []struct {
 		src, field, says string
 	}{

@@ -58,8 +58,8 @@ func TestFitRulesThatCannotScoreRefused(t *testing.T) {
 func TestFitRulesStillTaken(t *testing.T) {
 	src := "fit:\n  rules:\n    - {name: size, attribute: employees, min: 100, max: 100, points: 10}\n    - {name: kind, attribute: 会社規模, match: '*', points: 1}\n" +
 		"    - {name: dom, attribute: email_domain, in: [example.com], points: 1}\n  free_mail: {points: -10}\n" +
-		"grades: {A: 50, B: 49, C: 10}\nbands: [{name: hot, min: 50}, {name: warm, min: 49}]\ndecay: {half_life: 30d}\nrecycle: {cooldown: 24h}\n" +
-		"mql: [{name: x, min_behaviour: 1}]\n"
+		"grades: {A: 12, B: 11, C: 10}\nbands: [{name: hot, min: 50}, {name: warm, min: 49}]\ndecay: {half_life: 30d}\nrecycle: {cooldown: 24h}\n" +
+		"mql: [{name: x, grades: [D]}]\n"
 	if _, err := Parse("rules.yaml", []byte(src)); err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestFitRulesStillTaken(t *testing.T) {
 // stored (identity.WidthFold: ＪＰ as JP, ﾏﾈｰｼﾞｬｰ as マネージャー), and as
 // they were written too.
 func TestFitRuleValuesFolded(t *testing.T) {
-	r, err := Parse("rules.yaml", []byte("fit:\n  rules:\n    - {name: jp, attribute: country, in: [ＪＰ], points: 10}\n    - {name: mgr, attribute: title, match: '*ﾏﾈｰｼﾞｬｰ*', points: 5}\n    - {name: ceo, attribute: title, match: 're:^ＣＥＯ$', points: 7}\nmql: [{name: x, min_behaviour: 1}]\n"))
+	r, err := Parse("rules.yaml", []byte("fit:\n  rules:\n    - {name: jp, attribute: country, in: [ＪＰ], points: 10}\n    - {name: mgr, attribute: title, match: '*ﾏﾈｰｼﾞｬｰ*', points: 5}\n    - {name: ceo, attribute: title, match: 're:^ＣＥＯ$', points: 7}\nmql: [{name: x, grades: [D]}]\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestFitRuleValuesFolded(t *testing.T) {
 // should be; a full-width colon inside a value (label: 行動：高) is the
 // value's.
 func TestFullWidthColonNamed(t *testing.T) {
-	const mql = "mql: [{name: x, min_behaviour: 1}]\n"
+	const mql = "mql: [{name: x, grades: [D]}]\n"
 	for _, c := range []struct {
 		src, field, says string
 		line             int
@@ -116,7 +116,7 @@ func TestFullWidthColonNamed(t *testing.T) {
 			t.Errorf("%q: %v; want line %d, %s, saying %q", c.src, err, c.line, c.field, c.says)
 		}
 	}
-	if _, err := Parse("rules.yaml", []byte("mql:\n  - name: x\n    label: 行動：高\n    min_behaviour: 1\n")); err != nil {
+	if _, err := Parse("rules.yaml", []byte("mql:\n  - name: x\n    label: 行動：高\n    grades: [D]\n")); err != nil {
 		t.Error(err)
 	}
 }
@@ -127,7 +127,7 @@ func TestFullWidthColonNamed(t *testing.T) {
 // and a condition on min_bant never held; refused with the attribute to
 // write, as a fit rule's attribute is. A custom field's name is taken.
 func TestBANTFieldNamedAsTheFormsRefused(t *testing.T) {
-	const mql = "mql: [{name: x, min_behaviour: 1}]\n"
+	const mql = "mql: [{name: x, grades: [D]}]\n"
 	for _, c := range []struct{ src, field, says string }{
 		{"bant:\n  budget: {field: 予算, confirmed: \"re:あり|確保済\"}\n" + mql, "bant.budget.field", `no value is stored as "予算": a form field so named is stored as "budget"; write field: budget`},
 		{"bant:\n  timeframe:\n    field: 導入時期\n" + mql, "bant.timeframe.field", `write field: timeframe`},

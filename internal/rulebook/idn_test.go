@@ -11,7 +11,7 @@ import (
 // (event.NormalizeEmail), or as typed when stored by an earlier version:
 // each matches.
 func TestIDNDomainsInRules(t *testing.T) {
-	r, err := Parse("rules.yaml", []byte("fit:\n  rules:\n    - {name: ours, attribute: email_domain, in: [例え.jp], points: 10}\n  competitors: [ライバル.jp]\ngrades: {A: 50}\nmql:\n  - {name: x, grades: [A]}\n"))
+	r, err := Parse("rules.yaml", []byte("fit:\n  rules:\n    - {name: ours, attribute: email_domain, in: [例え.jp], points: 10}\n  competitors: [ライバル.jp]\ngrades: {A: 10}\nmql:\n  - {name: x, grades: [A]}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

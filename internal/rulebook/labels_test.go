@@ -16,6 +16,7 @@ bands:
   - { name: hot, label: { en: high, ja: 高 }, min: 60 }
   - { name: warm, label: 中, min: 30 }
   - { name: cold, min: 0 }
+behaviour: [{ name: page-view, type: page_view, points: 1 }]
 mql:
   - { name: hot-and-fit, label: { en: Active and a good fit, ja: 行動・適合度ともに高い }, min_behaviour: 40 }
   - { name: ja-only, label: { ja: 日本語だけ }, min_behaviour: 50 }
@@ -45,7 +46,7 @@ mqa: { name: buying-group-active, label: "  購買グループが活動中 " }
 	if b := r.BandLabels("en"); b["hot"] != "high" || b["warm"] != "中" {
 		t.Errorf("English band labels %v", b)
 	}
-	if b := mustParse(t, "mql: [{name: x, min_behaviour: 1}]").BandLabels("ja"); b != nil {
+	if b := mustParse(t, "mql: [{name: x, grades: [D]}]").BandLabels("ja"); b != nil {
 		t.Errorf("band labels without any: %v", b)
 	}
 }
@@ -64,8 +65,8 @@ func TestBadLabelsRefused(t *testing.T) {
 		{`mql: [{name: x, label: [a, b], min_behaviour: 1}]`, "mql[0].label", "must be a text"},
 		{"mql: [{name: x, label: " + long + ", min_behaviour: 1}]", "mql[0].label", "61 characters: at most 60"},
 		{`mql: [{name: x, label: "a\nb", min_behaviour: 1}]`, "mql[0].label", "one line"},
-		{"bands: [{name: hot, label: '', min: 1}]\nmql: [{name: x, min_behaviour: 1}]", "bands[0].label", "empty"},
-		{"mql: [{name: x, min_behaviour: 1}]\nmqa: {name: m, label: {en: " + long + "}}", "mqa.label.en", "61 characters"},
+		{"bands: [{name: hot, label: '', min: 1}]\nmql: [{name: x, grades: [D]}]", "bands[0].label", "empty"},
+		{"mql: [{name: x, grades: [D]}]\nmqa: {name: m, label: {en: " + long + "}}", "mqa.label.en", "61 characters"},
 	} {
 		_, err := Parse("rules.yaml", []byte(c.yaml))
 		var pe *ParseError
@@ -73,7 +74,7 @@ func TestBadLabelsRefused(t *testing.T) {
 			t.Errorf("%s: %v, want %s: ...%s...", c.yaml, err, c.field, c.msg)
 		}
 	}
-	if _, err := Parse("rules.yaml", []byte("mql: [{name: x, label: "+strings.Repeat("長", 60)+", min_behaviour: 1}]")); err != nil {
+	if _, err := Parse("rules.yaml", []byte("mql: [{name: x, label: "+strings.Repeat("長", 60)+", grades: [D]}]")); err != nil {
 		t.Errorf("a label of 60 characters: %v", err)
 	}
 }

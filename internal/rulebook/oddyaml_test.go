@@ -13,7 +13,7 @@ import (
 // first), a second document after --- (silently ignored), a fractional
 // min_bant (silently truncated).
 func TestOddYAMLNamesTheLine(t *testing.T) {
-	const mql = "mql: [{name: x, min_behaviour: 1}]\n"
+	const mql = "mql: [{name: x, grades: [D]}]\n"
 	cases := []struct {
 		src   string
 		line  int
@@ -67,19 +67,19 @@ func TestFullWidthDigitsNamed(t *testing.T) {
 func TestEmptyListsRefused(t *testing.T) {
 	// A band without grades beside one with them is only a band that does
 	// not qualify.
-	if _, err := Parse("rules.yaml", []byte("grades: {A: 50}\nbands: [{name: hot, min: 50}, {name: warm, min: 10}]\nmql:\n  - name: x\n    matrix: {hot: [A], warm: []}\n")); err != nil {
+	if _, err := Parse("rules.yaml", []byte("fit: {rules: [{name: t, attribute: title, match: '*', points: 50}]}\ngrades: {A: 50}\nbands: [{name: hot, min: 50}, {name: warm, min: 10}]\nmql:\n  - name: x\n    matrix: {hot: [A], warm: []}\n")); err != nil {
 		t.Error(err)
 	}
 }
 
 // A stray --- at the end (an empty document) is no second document.
 func TestTrailingEmptyDocument(t *testing.T) {
-	for _, src := range []string{"mql: [{name: x, min_behaviour: 1}]\n---\n", "mql: [{name: x, min_behaviour: 1}]\n---\n# notes\n", "---\nmql: [{name: x, min_behaviour: 1}]\n...\n"} {
+	for _, src := range []string{"mql: [{name: x, grades: [D]}]\n---\n", "mql: [{name: x, grades: [D]}]\n---\n# notes\n", "---\nmql: [{name: x, grades: [D]}]\n...\n"} {
 		if _, err := Parse("rules.yaml", []byte(src)); err != nil {
 			t.Errorf("%q: %v", src, err)
 		}
 	}
-	if _, err := Parse("rules.yaml", []byte("mql: [{name: x, min_behaviour: 1}]\n---\n---\nname: late\n")); err == nil {
+	if _, err := Parse("rules.yaml", []byte("mql: [{name: x, grades: [D]}]\n---\n---\nname: late\n")); err == nil {
 		t.Error("a third document taken")
 	}
 }

@@ -412,11 +412,11 @@ func TestMQARule(t *testing.T) {
 	if r == nil || r.Name != "buying-group-active" || r.MinPeople != 2 || r.Within != duration.Days(14) || len(r.RequireRoles) != 1 || r.RequireRoles[0] != "decision_maker" {
 		t.Fatalf("example mqa: %+v", r)
 	}
-	bare, err := Parse("r.yaml", []byte("mql: [{name: x, min_behaviour: 1}]\nmqa: {}\n"))
+	bare, err := Parse("r.yaml", []byte("mql: [{name: x, grades: [D]}]\nmqa: {}\n"))
 	if err != nil || bare.MQA == nil || bare.MQA.Name != "mqa" || bare.MQA.MinPeople != 2 || bare.MQA.Within != duration.Days(14) || bare.MQA.RequireRoles != nil {
 		t.Fatalf("bare mqa: %+v %v", bare, err)
 	}
-	none, err := Parse("r.yaml", []byte("mql: [{name: x, min_behaviour: 1}]\n"))
+	none, err := Parse("r.yaml", []byte("mql: [{name: x, grades: [D]}]\n"))
 	if err != nil || none.MQA != nil {
 		t.Fatalf("no mqa: %+v %v", none.MQA, err)
 	}
@@ -499,7 +499,7 @@ func TestFreeMailFitMatchesSubdomains(t *testing.T) {
 	e := &Engine{R: mustParse(t, `
 fit:
   free_mail: {points: -20}
-mql: [{name: x, min_behaviour: 1000}]
+mql: [{name: x, grades: [D]}]
 `)}
 	for email, want := range map[string]float64{"x@gmail.com": -20, "x@plala.or.jp": -20, "x@sky.plala.or.jp": -20,
 		"x@ba2.so-net.ne.jp": -20, "x@ybb.ne.jp": -20, "x@notplala.or.jp": 0, "x@acme.co.jp": 0} {
@@ -512,7 +512,7 @@ fit:
   rules:
     - {name: target, attribute: email_domain, in: [acme.co.jp], points: 10}
   free_mail: {points: -20, domains: [isp.example]}
-mql: [{name: x, min_behaviour: 1000}]
+mql: [{name: x, grades: [D]}]
 `)}
 	for email, want := range map[string]float64{"x@isp.example": -20, "x@mx.isp.example": -20, "x@gmail.com": 0,
 		"x@acme.co.jp": 10, "x@tokyo.acme.co.jp": 0} {

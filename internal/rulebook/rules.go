@@ -309,6 +309,20 @@ func (p *parser) fields(n *yaml.Node, field string, allowed ...string) map[strin
 	return out
 }
 
+// keyOf is the key node of key in the mapping n (its line is the key's,
+// where a block mapping's own is its first key's), nil when it has none.
+func keyOf(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i]
+		}
+	}
+	return nil
+}
+
 // nearest is the allowed key a misspelt one most likely meant (behavior,
 // min_behavior, Points, cap_per_days): the one within two edits of it,
 // case aside; "" when none is, or two are as near.
@@ -900,6 +914,14 @@ func Parse(name string, data []byte) (*Rules, error) {
 		m := p.fields(fm, "fit.free_mail", "points", "domains")
 		pts := p.points(m["points"], "fit.free_mail.points")
 		domains := p.domains(m["domains"], "fit.free_mail.domains")
+		// Without points free mail scores 0: the section changed no fit
+		// score (its domains, if any, only account grouping).
+		switch {
+		case m["points"] == nil && len(domains) > 0:
+			p.fail(keyOf(top["fit"], "free_mail"), "fit.free_mail.points", "required: without it free mail changes no fit score; write the points for a free-mail address (points: -20), or points: 0 to give the domains to account grouping alone")
+		case m["points"] == nil:
+			p.fail(keyOf(top["fit"], "free_mail"), "fit.free_mail.points", "required: without it free_mail does nothing; write the points for a free-mail address (points: -20), or remove free_mail")
+		}
 		if len(domains) == 0 {
 			domains = DefaultFreeMail
 		}
@@ -924,6 +946,17 @@ func Parse(name string, data []byte) (*Rules, error) {
 			p.fail(gm[g.Grade], "grades."+g.Grade, "same threshold as %s (%g): no one is ever graded %s; give it a lower one", up.Grade, g.Min, g.Grade)
 		} else if g.Min > up.Min {
 			p.fail(top["grades"], "grades", "thresholds must fall from A to C")
+		}
+	}
+	// A threshold above every fit rule's positive points together is met
+	// by no one. Without fit rules every fit score is 0: a condition on
+	// grades says so below (grades alone, everyone D, do no harm).
+	if _, most := fitRange(r.Fit); len(r.Fit) > 0 {
+		for _, g := range r.Grades {
+			if g.Min > most {
+				p.fail(gm[g.Grade], "grades."+g.Grade, "%g, but the fit rules give at most %g (their positive points together): no one is ever graded %s; lower it to %g or less, or give fit rules more points", g.Min, most, g.Grade, most)
+				break
+			}
 		}
 	}
 	bm := p.fields(top["bant"], "bant", "budget", "authority", "need", "timeframe")
@@ -967,6 +1000,13 @@ func Parse(name string, data []byte) (*Rules, error) {
 		p.fail(&root, "mql", "required: at least one condition")
 	}
 	condNames := map[string]bool{}
+	// A condition's min_behaviour, judged once recycle is read.
+	type atLeast struct {
+		node  *yaml.Node
+		field string
+		v     float64
+	}
+	var minBehaviours []atLeast
 	for i, n := range p.list(top["mql"], "mql") {
 		f := fmt.Sprintf("mql[%d]", i)
 		m := p.fields(n, f, "name", "label", "min_behaviour", "grades", "min_bant", "matrix")
@@ -982,6 +1022,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 		if m["min_behaviour"] != nil {
 			v := p.num(m["min_behaviour"], f+".min_behaviour")
 			c.MinBehaviour = &v
+			minBehaviours = append(minBehaviours, atLeast{m["min_behaviour"], f + ".min_behaviour", v})
 		}
 		if m["grades"] != nil {
 			c.Grades = p.grades(m["grades"], f+".grades")
@@ -990,6 +1031,8 @@ func Parse(name string, data []byte) (*Rules, error) {
 			}
 			if g := unreachable(c.Grades, r.Grades); g != "" {
 				p.fail(m["grades"], f+".grades", "no one is ever graded %s: grades gives no threshold for it, so the condition qualifies no one; add a minimum fit score under grades (grades: {A: 50, B: 30, C: 10})", g)
+			} else if g := unearned(c.Grades, r.Grades); len(r.Fit) == 0 && g != "" {
+				p.fail(m["grades"], f+".grades", "no one is ever graded %s: there are no fit rules, so every fit score is 0 (grade %s) and the condition qualifies no one; add fit rules under fit.rules", g, gradeOfZero(r.Grades))
 			}
 		}
 		if v := p.num(m["min_bant"], f+".min_bant"); v < 0 || v > 4 || v != math.Trunc(v) {
@@ -1038,6 +1081,8 @@ func Parse(name string, data []byte) (*Rules, error) {
 				}
 				if g := unreachable(all, r.Grades); g != "" {
 					p.fail(mx, f+".matrix", "no one is ever graded %s: grades gives no threshold for it, so the condition qualifies no one; add a minimum fit score under grades (grades: {A: 50, B: 30, C: 10})", g)
+				} else if g := unearned(all, r.Grades); len(r.Fit) == 0 && g != "" && cells > 0 {
+					p.fail(mx, f+".matrix", "no one is ever graded %s: there are no fit rules, so every fit score is 0 (grade %s) and the condition qualifies no one; add fit rules under fit.rules", g, gradeOfZero(r.Grades))
 				}
 			}
 		}
@@ -1046,8 +1091,10 @@ func Parse(name string, data []byte) (*Rules, error) {
 		}
 		r.MQL = append(r.MQL, c)
 	}
+	var newBehaviour *yaml.Node // recycle.min_new_behaviour, when given
 	if rc := top["recycle"]; rc != nil {
 		m := p.fields(rc, "recycle", "multiply", "min_new_behaviour", "cooldown")
+		newBehaviour = m["min_new_behaviour"]
 		r.Recycle.Multiply = p.num(m["multiply"], "recycle.multiply")
 		if n := m["min_new_behaviour"]; n != nil {
 			r.Recycle.MinNewBehaviour = p.num(n, "recycle.min_new_behaviour")
@@ -1071,6 +1118,23 @@ func Parse(name string, data []byte) (*Rules, error) {
 		}
 	}
 	r.MQA = p.mqa(top["mqa"])
+	// A min_behaviour above the most behaviour score the rules give is
+	// met by no one: no rule with positive points (the score is never
+	// above 0), or each bounded (once: true, cap_per_person) below it. A
+	// recycled lead keeps a share of its score (recycle.multiply) and
+	// earns again: then only the first bound holds.
+	most := behaviourMost(r.Behaviour)
+	for _, mb := range minBehaviours {
+		switch {
+		case most == 0 && mb.v > 0:
+			p.fail(mb.node, mb.field, "%g, but no behaviour rule gives points: every behaviour score is 0 or less, so the condition qualifies no one; add behaviour rules with positive points, or remove min_behaviour", mb.v)
+		case mb.v > most && r.Recycle.Multiply == 0:
+			p.fail(mb.node, mb.field, "%g, but the behaviour rules give a person at most %g (each with points is once: true or has a cap_per_person): the condition qualifies no one; lower it to %g or less, or raise those rules' points or caps", mb.v, most, most)
+		}
+	}
+	if newBehaviour != nil && r.Recycle.MinNewBehaviour > most && most > 0 {
+		p.fail(newBehaviour, "recycle.min_new_behaviour", "%g, but the behaviour rules give a person at most %g in a cycle (each with points is once: true or has a cap_per_person): a recycled lead never qualifies again; lower it to %g or less", r.Recycle.MinNewBehaviour, most, most)
+	}
 	if p.err != nil {
 		return nil, p.err
 	}

@@ -1,0 +1,77 @@
+package rulebook
+
+import (
+	"math"
+	"strings"
+)
+
+// What scores the rules can give at all: a threshold above the most they
+// give (a grade, min_behaviour) is met by no one, and the file loaded, the
+// grade or the condition silently never anyone's.
+
+// fitRange is the least and the most fit score the fit rules give: their
+// negative points together, their positive points together (a person
+// matching every rule of one sign and none of the other; rules on one
+// attribute may exclude each other, so the true bounds lie within).
+func fitRange(fit []*FitRule) (lo, hi float64) {
+	for _, r := range fit {
+		if r.Points > 0 {
+			hi += r.Points
+		} else {
+			lo += r.Points
+		}
+	}
+	return lo, hi
+}
+
+// gradeOfZero is the grade of a fit score of 0, everyone's grade when
+// there are no fit rules.
+func gradeOfZero(given []GradeThreshold) string {
+	for _, g := range given {
+		if g.Min <= 0 {
+			return g.Grade
+		}
+	}
+	return BelowGrades
+}
+
+// unearned lists the grades of want no one is graded when there are no fit
+// rules (every fit score is 0: graded gradeOfZero), "" when want names
+// that grade.
+func unearned(want map[string]bool, given []GradeThreshold) string {
+	if want[gradeOfZero(given)] {
+		return ""
+	}
+	var out []string
+	for _, g := range []string{"A", "B", "C", BelowGrades} {
+		if want[g] {
+			out = append(out, g)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// behaviourMost is the most behaviour score the behaviour rules give a
+// person in one cycle: each rule with positive points gives at most its
+// points when once: true, its cap_per_person when it has one, else
+// without bound (+Inf). 0 when no rule gives positive points. Decay only
+// lowers a score.
+func behaviourMost(rules []*BehaviourRule) float64 {
+	most := 0.0
+	for _, r := range rules {
+		if r.Points <= 0 {
+			continue
+		}
+		switch {
+		case r.Once && r.CapPerPerson > 0:
+			most += math.Min(r.Points, r.CapPerPerson)
+		case r.Once:
+			most += r.Points
+		case r.CapPerPerson > 0:
+			most += r.CapPerPerson
+		default:
+			return math.Inf(1)
+		}
+	}
+	return most
+}
