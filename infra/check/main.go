@@ -48,15 +48,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: check -config baton.yaml -rules rules.yaml (either or both)")
 		return 2
 	}
-	var problems []Problem
+	var problems, warnings []Problem
 	if *cfgPath != "" {
 		problems = append(problems, Config(*cfgPath)...)
 	}
 	if *rulesPath != "" {
 		problems = append(problems, Rules(*rulesPath)...)
+		warnings = RulesWarnings(*rulesPath)
 	}
 	for _, p := range problems {
 		fmt.Fprintln(stderr, p)
+	}
+	// What the rules file likely got wrong but may mean: said, never a
+	// failure (the functions start with it).
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "warning: "+w.String())
 	}
 	if len(problems) > 0 {
 		fmt.Fprintf(stderr, "check: %d problem(s): fix them before deploying (the functions would refuse to start)\n", len(problems))
@@ -103,6 +109,24 @@ func Rules(path string) []Problem {
 	default:
 		return []Problem{{File: path, Msg: err.Error()}}
 	}
+}
+
+// RulesWarnings are the rules file's warnings (rulebook.Rules.Warnings:
+// a fit rule's attribute most likely misspelt), none when it is refused.
+func RulesWarnings(path string) []Problem {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	r, err := rulebook.Parse(path, data)
+	if err != nil {
+		return nil
+	}
+	var out []Problem
+	for _, w := range r.Warnings {
+		out = append(out, Problem{File: path, Line: w.Line, Field: w.Field, Msg: w.Msg})
+	}
+	return out
 }
 
 // Config checks a configuration file as the functions read it at start-up:

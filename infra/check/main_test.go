@@ -113,3 +113,22 @@ func TestUsage(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestRulesWarningsPrinted: a fit rule's attribute most likely misspelt
+// (employes) loads, as a custom form field's name may be anything, and
+// scored nobody without a word before deploying; the check says it on its
+// line with the attribute meant, and passes.
+func TestRulesWarningsPrinted(t *testing.T) {
+	good, err := os.ReadFile("../rules.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(good), "attribute: employees", "attribute: employes", 1)
+	line := 1 + strings.Count(text[:strings.Index(text, "attribute: employes")], "\n")
+	p := write(t, "rules.yaml", text)
+	code, out, errs := check("-rules", p)
+	want := "warning: " + p + ":" + itoa(line) + `: fit.rules[5].attribute: "employes" is none of Baton's attributes: did you mean employees?`
+	if code != 0 || !strings.Contains(out, "ok") || !strings.Contains(errs, want) {
+		t.Errorf("exit %d, %q %q; want 0 and %q", code, out, errs, want)
+	}
+}

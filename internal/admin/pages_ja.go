@@ -280,6 +280,10 @@ var ja = map[string]string{
 	"open breaches": "未対応の SLA 超過",
 	"not delivered": "未配信",
 
+	// The rules page's warnings (rulebook.Warning).
+	"The rules in force load, but may not do what they say:": "現在のルールは読み込まれていますが、書かれたとおりに働かないおそれがあります：",
+	"The candidate loads, but may not do what it says:":      "ルール案は読み込めますが、書かれたとおりに働かないおそれがあります：",
+
 	// The reports of a store without a lead say what brings them.
 	"No leads yet: the reports count the people Baton has identified and scored, from a form sent on a page with the tag, a recipient's click on a newsletter's link, or an offline touches import.": "まだリードはいません。レポートは Baton が本人を特定してスコアを付けた人を数えます（タグを埋め込んだページのフォーム送信、メールのリンクをクリックした受信者、オフライン接点の取り込み）。",
 

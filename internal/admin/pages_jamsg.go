@@ -206,6 +206,8 @@ var jaPatterns = []jaPattern{
 	{regexp.MustCompile(`^min (\S+) is more than max (\S+): no value lies within both$`), "min（$1）が max（$2）より大きいため、どの値も範囲に入りません"},
 	{regexp.MustCompile(`^same threshold as (\S+) \((\S+)\): no one is ever graded (\S+); give it a lower one$`), "$1 と同じしきい値（$2）のため、誰もグレード $3 になりません。より低い値にしてください"},
 	{regexp.MustCompile(`^same min as bands\[(\d+)\] \((".*")\): (\S+); no score is ever in band (".*")$`), "bands[$1]（$2）と同じ min（$3）のため、どのスコアも行動帯 $4 に入りません"},
+	// rulebook.Warning: a rules file's attribute likely misspelt.
+	{regexp.MustCompile(`^(".*") is none of Baton's attributes: did you mean (\S+)\? As written it is read as a custom form field's name, and matches only people whose form sent a field so named$`), "$1 は Baton の属性名ではありません。$2 の書き間違いではありませんか。このままでは独自のフォーム項目の名前として読まれ、その名前の項目を送ったフォームの人にしか一致しません"},
 	// rulebook.FitRule.Unstored, beside a fit rule the lab found matched nobody.
 	{regexp.MustCompile(`^attribute (".*") is none Baton names: a custom form field's name, or (".*")\?$`), "属性 $1 は Baton の属性名ではありません。独自のフォーム項目の名前ですか。それとも $2 ですか"},
 	{regexp.MustCompile(`^attribute (".*") is none Baton names: a custom form field's name\?$`), "属性 $1 は Baton の属性名ではありません。独自のフォーム項目の名前ですか"},

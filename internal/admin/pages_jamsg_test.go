@@ -315,7 +315,7 @@ func TestJapaneseCoversProducers(t *testing.T) {
 			case *ast.CallExpr:
 				sel, ok := n.Fun.(*ast.SelectorExpr)
 				switch {
-				case ok && sel.Sel.Name == "fail" && len(n.Args) >= 3: // p.fail(node, field, format, ...)
+				case ok && (sel.Sel.Name == "fail" || sel.Sel.Name == "warn") && len(n.Args) >= 3: // p.fail(node, field, format, ...), p.warn
 					msgs++
 					en, vals := fill(literal(t, n.Args[2]))
 					check(parseErr(en), append(vals, "candidate.yaml", "behaviour[0].points")...)

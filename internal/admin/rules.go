@@ -192,7 +192,7 @@ func (h *Handler) simulate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if html {
-		h.renderRules(w, r, http.StatusOK, rulesView{Candidate: string(text), Report: &rep}, true)
+		h.renderRules(w, r, http.StatusOK, rulesView{Candidate: string(text), Report: &rep, CandidateWarnings: warningTexts(cand.Warnings)}, true)
 		return
 	}
 	httpx.JSON(w, http.StatusOK, rep)
@@ -288,9 +288,13 @@ type rulesView struct {
 	Former     []reports.QualityRow // conditions that raised MQLs but are not in the rules in force
 	Candidate  string
 	Error      string
-	Report     *lab.Report
-	Months     []monthRow
-	ByCond     []monthRow
+	// Warnings of the rules in force and of the candidate simulated
+	// (rulebook.Warning: a fit rule's attribute likely misspelt), each as
+	// "file:line: field: message".
+	Warnings, CandidateWarnings []string
+	Report                      *lab.Report
+	Months                      []monthRow
+	ByCond                      []monthRow
 }
 
 // monthRow is a row of the lab's tables: the MQLs as stored (as the
@@ -315,6 +319,7 @@ func (h *Handler) renderRules(w http.ResponseWriter, r *http.Request, status int
 	rules := h.Lab.Rules
 	name, _, _ := strings.Cut(rules.Version, "@")
 	v.Name, v.Version, v.File = name, rules.Version, h.Lab.File
+	v.Warnings = warningTexts(rules.Warnings)
 	people, err := reports.Load(r.Context(), h.Lab.T)
 	if err != nil {
 		h.fail(w, r, err)
@@ -339,6 +344,15 @@ func (h *Handler) renderRules(w http.ResponseWriter, r *http.Request, status int
 		v.ByCond = compare(rep.Stored.ByCondition, rep.Current.ByCondition, rep.Candidate.ByCondition)
 	}
 	h.render(w, r, status, "rules", "MQL definition and lab", v.Up, "rules", v)
+}
+
+// warningTexts are a rules file's warnings as the page shows them.
+func warningTexts(ws []rulebook.Warning) []string {
+	var out []string
+	for _, w := range ws {
+		out = append(out, w.String())
+	}
+	return out
 }
 
 func compare(stored, cur, cand map[string]int) []monthRow {

@@ -314,6 +314,18 @@ var attributeNames = map[string]string{
 // before the built-in names.
 type FieldNames map[string]string
 
+// AttributeNames are Baton's attribute names (KnownAttribute's), sorted.
+func AttributeNames() []string {
+	var out []string
+	for _, a := range attributeNames {
+		if !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // KnownAttribute reports whether name is one of Baton's attribute names.
 func KnownAttribute(name string) bool {
 	for _, a := range attributeNames {

@@ -48,6 +48,9 @@ type Rules struct {
 	MQL         []*Condition
 	Recycle     Recycle
 	MQA         *MQA // the account-level qualification; nil: none (mqa.go)
+	// Warnings: what the file does that is likely a mistake but may be
+	// meant (warnings.go), for make check and the rules page.
+	Warnings []Warning
 }
 
 // BehaviourRule gives points for matching events.
@@ -193,8 +196,9 @@ func FreeMailDomain(domain string, free map[string]bool) bool {
 }
 
 type parser struct {
-	file string
-	err  *ParseError
+	file     string
+	err      *ParseError
+	warnings []Warning
 }
 
 func (p *parser) fail(n *yaml.Node, field, format string, a ...any) {
@@ -868,6 +872,8 @@ func Parse(name string, data []byte) (*Rules, error) {
 			// under this name. A name Baton does not know otherwise
 			// may be a custom field's: the lab warns of it (Unstored).
 			p.fail(m["attribute"], f+".attribute", "no value is stored as %q: a form field so named is stored as %q; write attribute: %s", fr.Attribute, to, to)
+		} else {
+			p.warnAttribute(m["attribute"], f+".attribute", fr.Attribute)
 		}
 		// Rule values as the values they are matched with (FoldValue):
 		// ＪＰ or ﾏﾈｰｼﾞｬｰ in a rule never met a stored JP or マネージャー.
@@ -972,6 +978,8 @@ func Parse(name string, data []byte) (*Rules, error) {
 			// As a fit rule's attribute: a form's 予算 is stored as
 			// budget, so no value is ever found under 予算.
 			p.fail(m["field"], "bant."+k+".field", "no value is stored as %q: a form field so named is stored as %q; write field: %s", bf.Attribute, to, to)
+		} else {
+			p.warnAttribute(m["field"], "bant."+k+".field", bf.Attribute)
 		}
 		r.BANT.Fields[k] = bf
 	}
@@ -1143,6 +1151,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 		label = "rules"
 	}
 	r.Version = label + "@" + hex.EncodeToString(sum[:6])
+	r.Warnings = p.warnings
 	return r, nil
 }
 
