@@ -39,7 +39,7 @@ func TestMatrixGradesAndNamesChecked(t *testing.T) {
 // TestMatrixGradesAccepted: the grades a matrix cell may name, A to D as
 // mql[].grades, are taken.
 func TestMatrixGradesAccepted(t *testing.T) {
-	r, err := Parse("rules.yaml", []byte("fit: {rules: [{name: t, attribute: title, match: '*', points: 50}]}\ngrades: {A: 50}\nbands: [{name: hot, min: 50}, {name: warm, min: 20}]\nmql:\n  - name: x\n    matrix:\n      hot: [A, B, C, D]\n      warm: A\n  - {name: y, grades: [A]}\n"))
+	r, err := Parse("rules.yaml", []byte("behaviour: [{name: v, type: page_view, points: 1}]\nfit: {rules: [{name: t, attribute: title, match: '*', points: 50}]}\ngrades: {A: 50}\nbands: [{name: hot, min: 50}, {name: warm, min: 20}]\nmql:\n  - name: x\n    matrix:\n      hot: [A, B, C, D]\n      warm: A\n  - {name: y, grades: [A]}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,7 +67,7 @@ func TestFullWidthDigitsNamed(t *testing.T) {
 func TestEmptyListsRefused(t *testing.T) {
 	// A band without grades beside one with them is only a band that does
 	// not qualify.
-	if _, err := Parse("rules.yaml", []byte("fit: {rules: [{name: t, attribute: title, match: '*', points: 50}]}\ngrades: {A: 50}\nbands: [{name: hot, min: 50}, {name: warm, min: 10}]\nmql:\n  - name: x\n    matrix: {hot: [A], warm: []}\n")); err != nil {
+	if _, err := Parse("rules.yaml", []byte("behaviour: [{name: v, type: page_view, points: 1}]\nfit: {rules: [{name: t, attribute: title, match: '*', points: 50}]}\ngrades: {A: 50}\nbands: [{name: hot, min: 50}, {name: warm, min: 10}]\nmql:\n  - name: x\n    matrix: {hot: [A], warm: []}\n")); err != nil {
 		t.Error(err)
 	}
 }

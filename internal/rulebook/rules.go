@@ -1015,6 +1015,13 @@ func Parse(name string, data []byte) (*Rules, error) {
 		v     float64
 	}
 	var minBehaviours []atLeast
+	// A condition's matrix, its bands judged once recycle is read.
+	type cells struct {
+		node  *yaml.Node
+		field string
+		c     *Condition
+	}
+	var matrices []cells
 	for i, n := range p.list(top["mql"], "mql") {
 		f := fmt.Sprintf("mql[%d]", i)
 		m := p.fields(n, f, "name", "label", "min_behaviour", "grades", "min_bant", "matrix")
@@ -1064,6 +1071,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 		}
 		if mx := m["matrix"]; mx != nil {
 			c.Matrix = map[string]map[string]bool{}
+			matrices = append(matrices, cells{mx, f + ".matrix", c})
 			if mx.Kind != yaml.MappingNode {
 				p.fail(mx, f+".matrix", "must map band names to grade lists")
 			} else {
@@ -1132,12 +1140,40 @@ func Parse(name string, data []byte) (*Rules, error) {
 	// recycled lead keeps a share of its score (recycle.multiply) and
 	// earns again: then only the first bound holds.
 	most := behaviourMost(r.Behaviour)
+	bound := most // over cycles
+	if most > 0 && r.Recycle.Multiply > 0 {
+		bound = math.Inf(1)
+	}
 	for _, mb := range minBehaviours {
 		switch {
-		case most == 0 && mb.v > 0:
+		case mb.v <= bound:
+		case most == 0:
 			p.fail(mb.node, mb.field, "%g, but no behaviour rule gives points: every behaviour score is 0 or less, so the condition qualifies no one; add behaviour rules with positive points, or remove min_behaviour", mb.v)
-		case mb.v > most && r.Recycle.Multiply == 0:
+		default:
 			p.fail(mb.node, mb.field, "%g, but the behaviour rules give a person at most %g (each with points is once: true or has a cap_per_person): the condition qualifies no one; lower it to %g or less, or raise those rules' points or caps", mb.v, most, most)
+		}
+	}
+	// Likewise a matrix whose every band with grades starts above it: no
+	// score is ever in those bands.
+	for _, mx := range matrices {
+		var above []string
+		reached := false
+		for _, b := range r.Bands {
+			if len(mx.c.Matrix[b.Name]) == 0 {
+				continue
+			}
+			if b.Min <= bound {
+				reached = true
+				break
+			}
+			above = append(above, b.Name)
+		}
+		switch {
+		case reached || len(above) == 0:
+		case most == 0:
+			p.fail(mx.node, mx.field, "no score is ever in band %s: no behaviour rule gives points, so every behaviour score is 0 or less and the condition qualifies no one; add behaviour rules with positive points", strings.Join(above, ", "))
+		default:
+			p.fail(mx.node, mx.field, "no score is ever in band %s: the behaviour rules give a person at most %g (each with points is once: true or has a cap_per_person), so the condition qualifies no one; give a band with grades a min of %g or less, or raise those rules' points or caps", strings.Join(above, ", "), most, most)
 		}
 	}
 	if newBehaviour != nil && r.Recycle.MinNewBehaviour > most && most > 0 {

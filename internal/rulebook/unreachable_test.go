@@ -32,7 +32,7 @@ func TestConditionOnGradesNoThresholdGivesRefused(t *testing.T) {
 	refused(t, "grades: {A: 50}\nmql:\n  - {name: fit, grades: [B]}\n", 3, "mql[0].grades", "no one is ever graded B")
 	refused(t, "bands: [{name: hot, min: 60}, {name: warm, min: 30}]\nmql:\n  - name: cross\n    matrix:\n      hot: [A, B]\n      warm: [A]\n", 5, "mql[0].matrix", "no one is ever graded A, B: grades gives no threshold")
 	for _, src := range []string{
-		"fit: {rules: [{name: t, attribute: title, match: '*', points: 50}]}\ngrades: {A: 50, B: 30}\nbands: [{name: hot, min: 60}]\nmql:\n  - {name: cross, matrix: {hot: [A, B, C]}}\n  - {name: fit, grades: [B, C]}\n",
+		"behaviour: [{name: v, type: page_view, points: 1}]\nfit: {rules: [{name: t, attribute: title, match: '*', points: 50}]}\ngrades: {A: 50, B: 30}\nbands: [{name: hot, min: 60}]\nmql:\n  - {name: cross, matrix: {hot: [A, B, C]}}\n  - {name: fit, grades: [B, C]}\n",
 		"behaviour: [{name: v, type: page_view, points: 1}]\nmql:\n  - {name: unfit, min_behaviour: 80, grades: [A, D]}\n",
 	} {
 		if _, err := Parse("rules.yaml", []byte(src)); err != nil {
@@ -165,5 +165,26 @@ func TestFreeMailWithoutPointsRefused(t *testing.T) {
 	r, err := Parse("rules.yaml", []byte("fit:\n  free_mail: {points: 0, domains: [isp.example]}\n"+mql))
 	if err != nil || !r.FreeMail["isp.example"] {
 		t.Errorf("%v", err)
+	}
+}
+
+// TestMatrixOnBandsNoOneReachesRefused: a matrix whose every band with
+// grades starts above the most behaviour score the rules give (none with
+// positive points, or each bounded below it) puts no one in a cell, so
+// the condition qualified no one, silently, as a min_behaviour no one
+// reaches. A band in reach among them, or a share kept over a recycle, is
+// taken.
+func TestMatrixOnBandsNoOneReachesRefused(t *testing.T) {
+	refused(t, "bands: [{name: hot, min: 60}, {name: cold, min: 0}]\nmql:\n  - name: cross\n    matrix: {hot: [D]}\n", 4, "mql[0].matrix", "no score is ever in band hot: no behaviour rule gives points, so every behaviour score is 0 or less and the condition qualifies no one; add behaviour rules with positive points")
+	const bounded = "behaviour:\n  - {name: contact, type: form_submit, points: 30, once: true}\n  - {name: whitepaper, type: download, points: 15, cap_per_person: 45}\nbands: [{name: hot, min: 80}, {name: warm, min: 76}, {name: cold, min: 0}]\n"
+	refused(t, bounded+"mql:\n  - name: cross\n    matrix: {hot: [D], warm: [D]}\n", 7, "mql[0].matrix", "no score is ever in band hot, warm: the behaviour rules give a person at most 75 (each with points is once: true or has a cap_per_person), so the condition qualifies no one; give a band with grades a min of 75 or less, or raise those rules' points or caps")
+	for _, src := range []string{
+		bounded + "mql:\n  - {name: cross, matrix: {hot: [D], cold: [D]}}\n",
+		bounded + "mql:\n  - {name: cross, matrix: {hot: [D]}}\nrecycle: {multiply: 0.5}\n",
+		"bands: [{name: hot, min: 60}, {name: cold, min: 0}]\nmql:\n  - {name: cross, matrix: {hot: [], cold: [D]}}\n",
+	} {
+		if _, err := Parse("rules.yaml", []byte(src)); err != nil {
+			t.Errorf("%q: %v", src, err)
+		}
 	}
 }
