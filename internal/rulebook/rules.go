@@ -886,8 +886,18 @@ func Parse(name string, data []byte) (*Rules, error) {
 		}
 		if m["in"] != nil {
 			fr.In = map[string]bool{}
-			for _, v := range p.strs(m["in"], f+".in") {
+			for j, v := range p.strs(m["in"], f+".in") {
 				fr.In[inKey(v)] = true
+				// An email's domain is never written as an address or a
+				// URL: such a value matched no one, silently.
+				if fix, ok := domainFix(strings.TrimSpace(v)); fr.Attribute == "email_domain" && !ok {
+					vf, vn := fmt.Sprintf("%s.in[%d]", f, j), p.list(m["in"], f+".in")[j]
+					if fix != "" {
+						p.fail(vn, vf, "%q is no email domain: write %q", v, fix)
+					} else {
+						p.fail(vn, vf, "%q is no email domain: write the domain of their email addresses, such as rival.com", v)
+					}
+				}
 			}
 			if len(fr.In) == 0 {
 				p.fail(m["in"], f+".in", "an empty list matches no one")
