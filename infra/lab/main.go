@@ -92,6 +92,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, now fun
 	if err != nil {
 		return fail(err) // rulebook's file:line: field: problem
 	}
+	// What the candidate likely got wrong but may mean (a fit rule's
+	// attribute a typo away from one Baton names): said, never a failure.
+	for _, w := range cand.Warnings {
+		fmt.Fprintln(stderr, "lab: warning: "+w.String())
+	}
 	t, err := open(ctx, *data, getenv, now)
 	if err != nil {
 		return fail(err)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -193,5 +194,37 @@ func TestLabCLIDaysInConfiguredZone(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), `"2026-12": 1`) || strings.Contains(out.String(), `"2026-11"`) {
 		t.Fatalf("the MQL of 1 Dec 00:30 JST is not December's:\n%s", out.String())
+	}
+}
+
+// TestLabCLIWarnsOfTheCandidate: a candidate whose fit rule names an
+// attribute a typo away from one Baton names (employes) is simulated, as
+// a custom form field's name may be anything, and the CLI says so on its
+// line with the attribute meant: CI printed nothing until the rule had
+// matched nobody, and not even then for an attribute no one has yet.
+func TestLabCLIWarnsOfTheCandidate(t *testing.T) {
+	shipped, err := os.ReadFile(filepath.Join(repo.Root(t), "infra", "rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(shipped), "attribute: employees", "attribute: employes", 1)
+	line := 1 + strings.Count(text[:strings.Index(text, "attribute: employes")], "\n")
+	cand := filepath.Join(t.TempDir(), "candidate.yaml")
+	if err := os.WriteFile(cand, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := func(k string) string {
+		if k == "BATON_RULES" {
+			return filepath.Join(repo.Root(t), "infra", "rules.yaml")
+		}
+		return ""
+	}
+	clk := clock.NewManual(time.Date(2026, 10, 20, 1, 0, 0, 0, time.UTC))
+	var out, errs bytes.Buffer
+	// No store: the run stops there, after reading both files.
+	run(context.Background(), []string{"-rules", cand, "-data", t.TempDir()}, env, clk.Now, &out, &errs)
+	want := fmt.Sprintf(`lab: warning: candidate.yaml:%d: fit.rules[5].attribute: "employes" is none of Baton's attributes: did you mean employees?`, line)
+	if !strings.Contains(errs.String(), want) {
+		t.Errorf("%s\nwant %s", errs.String(), want)
 	}
 }
