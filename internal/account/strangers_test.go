@@ -110,7 +110,7 @@ func TestISPMailSubdomainsAreFreeMail(t *testing.T) {
 // domain a Book treats as free mail, and its subdomains, gets the penalty
 // of the default free_mail rule.
 func TestFreeMailOneListForGroupingAndFit(t *testing.T) {
-	r, err := rulebook.Parse("t.yaml", []byte("fit:\n  free_mail:\n    points: -20\nmql: [{name: x, min_behaviour: 1000}]\n"))
+	r, err := rulebook.Parse("t.yaml", []byte("fit:\n  free_mail:\n    points: -20\nmql: [{name: x, grades: [D]}]\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,7 @@ behaviour:
 fit:
   rules:
     - {name: boss, attribute: title, match: "re:部長", points: 30}
+    - {name: big, attribute: employees, min: 250, points: 20}
 grades: {A: 50, B: 30, C: 10}
 mql:
   - {name: hot-and-fit, min_behaviour: 20, grades: [A, B]}

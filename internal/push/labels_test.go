@@ -21,6 +21,11 @@ import (
 
 const labelledRules = `
 name: labelled
+behaviour:
+  - { name: page-view, type: page_view, points: 1 }
+fit:
+  rules:
+    - { name: exec, attribute: title, match: "*部長*", points: 50 }
 grades: { A: 50 }
 bands:
   - { name: hot,  label: { en: high, ja: 高 }, min: 60 }
