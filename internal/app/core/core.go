@@ -132,6 +132,12 @@ func New(cfg *config.Config, tbl table.Table, log *slog.Logger, now func() time.
 			c.RulesErr = err
 			return c, nil
 		}
+		// What the file likely got wrong but may mean (a fit rule's
+		// attribute a typo away from one Baton names): said at start-up,
+		// as make check says it.
+		for _, w := range rules.Warnings {
+			log.Warn("rules: " + w.String())
+		}
 		c.Qualifier = &qualify.Qualifier{T: tbl, Dir: c.People, Log: c.Events, Engine: &rulebook.Engine{R: rules, Loc: cal.Location()}, Now: now, Calendar: cal, Referrals: cfg.Referrals()}
 		c.Accounts = account.NewBook(tbl, c.People, c.Events, c.Qualifier, rules, c.Qualifier.Engine, now)
 		c.Accounts.Loc = cal.Location()            // activity days are the team's
