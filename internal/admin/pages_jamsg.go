@@ -202,6 +202,8 @@ var jaPatterns = []jaPattern{
 	{regexp.MustCompile(`^(".*") is the name of the rule fit\.free_mail adds: give this rule another name$`), "$1 は fit.free_mail が自動で加えるルールの名前です。このルールには別の名前を付けてください"},
 	{regexp.MustCompile(`^an empty domain: give an email domain \(rival\.com\)$`), "ドメインが空です。メールアドレスのドメイン（rival.com など）を書いてください"},
 	{regexp.MustCompile(`^(".*") is no email domain: write (".*") \(its subdomains are included\)$`), "$1 はメールアドレスのドメインではありません。$2 と書いてください（サブドメインも含まれます）"},
+	{regexp.MustCompile(`^(".*") can never match an email's domain: write (".*")$`), "$1 はメールアドレスのドメインに一致することがありません。$2 と書いてください"},
+	{regexp.MustCompile(`^(".*") can never match an email's domain: write the domain of their email addresses, such as rival\.com$`), "$1 はメールアドレスのドメインに一致することがありません。rival.com のように、メールアドレスのドメインを書いてください"},
 	{regexp.MustCompile(`^(".*") is no email domain: write (".*")$`), "$1 はメールアドレスのドメインではありません。$2 と書いてください"},
 	{regexp.MustCompile(`^(".*") is no email domain: write the domain of their email addresses, such as rival\.com$`), "$1 はメールアドレスのドメインではありません。rival.com のように、メールアドレスのドメインを書いてください"},
 	{regexp.MustCompile(`^no value is stored as (".*"): a form field so named is stored as (".*"); write attribute: (.*)$`), "属性 $1 に値が保存されることはありません。その名前のフォーム項目は $2 として保存されます。attribute: $3 と書いてください"},

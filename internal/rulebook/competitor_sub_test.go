@@ -59,16 +59,21 @@ func TestDomainsWrittenAsAddressesRefused(t *testing.T) {
 // TestEmailDomainRuleValueAsAddressRefused: a fit rule on email_domain
 // whose in: names an address (@acme.co.jp) or a URL (https://acme.co.jp/)
 // matched no email's domain, so the rule scored no one, and the file
-// loaded. Refused on the value with the domain to write, as competitors'
-// are; a domain, or an address under another attribute, is taken.
+// loaded; so did a match: glob on an address (*@acme.co.jp). Refused on
+// the value with the domain to write, as competitors' are; a domain, a
+// glob or re: on domains, or an address under another attribute, is taken.
 func TestEmailDomainRuleValueAsAddressRefused(t *testing.T) {
 	const mql = "mql: [{name: x, grades: [D]}]\n"
 	refused(t, "fit:\n  rules:\n    - name: ours\n      attribute: email_domain\n      in:\n        - acme.co.jp\n        - \"@acme.example\"\n      points: 10\n"+mql, 7, "fit.rules[0].in[1]", `"@acme.example" is no email domain: write "acme.example"`)
 	refused(t, "fit:\n  rules:\n    - {name: ours, attribute: email_domain, in: [\"https://www.acme.co.jp/\"], points: 10}\n"+mql, 3, "fit.rules[0].in[0]", `write "acme.co.jp"`)
 	refused(t, "fit:\n  rules:\n    - {name: ours, attribute: email_domain, in: [\"株式会社アクメ 営業部\"], points: 10}\n"+mql, 3, "fit.rules[0].in[0]", "write the domain of their email addresses")
+	refused(t, "fit:\n  rules:\n    - name: ours\n      attribute: email_domain\n      match: \"*@acme.co.jp\"\n      points: 10\n"+mql, 5, "fit.rules[0].match", `"*@acme.co.jp" can never match an email's domain: write "acme.co.jp"`)
+	refused(t, "fit:\n  rules:\n    - {name: ours, attribute: email_domain, match: \"https://*.acme.co.jp/\", points: 10}\n"+mql, 3, "fit.rules[0].match", `write "*.acme.co.jp"`)
 	for _, src := range []string{
 		"fit:\n  rules:\n    - {name: ours, attribute: email_domain, in: [acme.co.jp, 例え.jp], points: 10}\n" + mql,
 		"fit:\n  rules:\n    - {name: web, attribute: website, in: [\"https://acme.co.jp/\"], points: 10}\n" + mql,
+		"fit:\n  rules:\n    - {name: ours, attribute: email_domain, match: \"*.acme.co.jp\", points: 10}\n" + mql,
+		"fit:\n  rules:\n    - {name: ours, attribute: email_domain, match: \"re:^(acme|acme-jp)\\\\.co\\\\.jp$\", points: 10}\n" + mql,
 	} {
 		if _, err := Parse("rules.yaml", []byte(src)); err != nil {
 			t.Errorf("%q: %v", src, err)

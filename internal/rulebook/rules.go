@@ -877,6 +877,15 @@ func Parse(name string, data []byte) (*Rules, error) {
 		}
 		// Rule values as the values they are matched with (FoldValue):
 		// ＪＰ or ﾏﾈｰｼﾞｬｰ in a rule never met a stored JP or マネージャー.
+		if mt := m["match"]; mt != nil && mt.Kind == yaml.ScalarNode && fr.Attribute == "email_domain" && !strings.HasPrefix(mt.Value, "re:") {
+			// A glob on an address or a URL (*@acme.co.jp) never meets
+			// an email's domain, as an in: value so written does not.
+			if fix, ok := domainFix(strings.TrimSpace(mt.Value)); !ok && fix != "" {
+				p.fail(mt, f+".match", "%q can never match an email's domain: write %q", mt.Value, fix)
+			} else if !ok {
+				p.fail(mt, f+".match", "%q can never match an email's domain: write the domain of their email addresses, such as rival.com", mt.Value)
+			}
+		}
 		if mt := m["match"]; mt != nil && mt.Kind == yaml.ScalarNode {
 			folded := *mt
 			folded.Value = FoldValue(mt.Value)
