@@ -72,6 +72,11 @@ type Evidence struct {
 	WinCI    *[2]float64 `json:"winCI,omitempty"`
 	Verdict  string      `json:"verdict"` // better than all MQLs, worse, no clear difference, too few outcomes
 	Proposal *Proposal   `json:"proposal,omitempty"`
+	// Withheld is the change the evidence supported but that is not
+	// proposed: the rules file it makes (with the proposals before it in
+	// Items) is refused by the parser, as make check and the server's
+	// start would refuse it; its Refused says why.
+	Withheld *Proposal `json:"withheld,omitempty"`
 }
 
 // Proposal is one changed line of the rules file.
@@ -83,6 +88,9 @@ type Proposal struct {
 	Old   string  `json:"old"` // the line as it is
 	New   string  `json:"new"` // the line proposed
 	Why   string  `json:"why"`
+	// Refused is, for a withheld proposal, the parser's refusal of the
+	// rules file it makes (file:line: field: message).
+	Refused string `json:"refused,omitempty"`
 }
 
 // fate is one MQL and what sales made of it within its cycle.
@@ -182,8 +190,56 @@ func (l *Lab) Suggest(ctx context.Context, minOutcomes int) (Suggestions, error)
 		}
 		s.Items = append(s.Items, e)
 	}
+	withhold(l.File, l.Text, s.Items)
 	s.Diff = diff(l.File, l.Text, s.Items)
 	return s, nil
+}
+
+// withhold parses the rules file each proposal makes, in Items' order with
+// the proposals kept before it, with the parser make check and the
+// server's start use: a proposal whose file is refused (fit points scaled
+// down under a grade's threshold, a behaviour rule's points under a
+// min_behaviour it bounded) is withheld with the refusal, and the diff
+// left without it. No companion change is made for it (lowering the grade
+// or min_behaviour too would qualify other people, which the evidence did
+// not measure): the refusal says what a reviewer could change. A file in
+// force that does not parse itself (a parser newer than it) is left as it
+// was: its refusal is no proposal's.
+func withhold(file string, text []byte, items []Evidence) {
+	if _, err := rulebook.Parse(file, text); err != nil {
+		return
+	}
+	var kept []*Proposal
+	for i := range items {
+		p := items[i].Proposal
+		if p == nil {
+			continue
+		}
+		if _, err := rulebook.Parse(file, patched(text, append(kept, p))); err != nil {
+			p.Refused = err.Error()
+			items[i].Proposal, items[i].Withheld = nil, p
+			continue
+		}
+		kept = append(kept, p)
+	}
+}
+
+// patched is text with each proposal's line replaced by its new line (its
+// end kept), as applying the diff makes it; a second proposal on a line
+// already changed is left out, as diff leaves it.
+func patched(text []byte, ps []*Proposal) []byte {
+	lines := strings.SplitAfter(string(text), "\n")
+	done := map[int]bool{}
+	for _, p := range ps {
+		if p.Line < 1 || p.Line > len(lines) || done[p.Line] {
+			continue
+		}
+		done[p.Line] = true
+		s := lines[p.Line-1]
+		end := s[len(strings.TrimRight(s, "\r\n")):]
+		lines[p.Line-1] = p.New + end
+	}
+	return []byte(strings.Join(lines, ""))
 }
 
 type entry struct {
@@ -471,6 +527,11 @@ func diff(file string, text []byte, items []Evidence) string {
 	}
 	changed := map[int]*Proposal{}
 	var b strings.Builder
+	for _, e := range items {
+		if p := e.Withheld; p != nil {
+			fmt.Fprintf(&b, "# not proposed, line %d, %s %g -> %g: the rules file it makes is refused: %s\n", p.Line, p.Field, p.From, p.To, strings.ReplaceAll(p.Refused, "\n", " "))
+		}
+	}
 	for _, p := range ps {
 		if p.Line < 1 || p.Line > len(lines) || changed[p.Line] != nil {
 			continue

@@ -17,6 +17,13 @@ import (
 // outcome of each one's MQL: the lab that suggests from them.
 func suggestLab(t *testing.T, rules string, people []suggestPerson) *Lab {
 	t.Helper()
+	return suggestLabFields(t, rules, people, nil)
+}
+
+// suggestLabFields is suggestLab whose person i's form also gives
+// fields(i) (employees, industry: what fit rules read).
+func suggestLabFields(t *testing.T, rules string, people []suggestPerson, fields func(i int) map[string]string) *Lab {
+	t.Helper()
 	ctx := context.Background()
 	cur, err := rulebook.Parse("rules.yaml", []byte(rules))
 	if err != nil {
@@ -29,9 +36,15 @@ func suggestLab(t *testing.T, rules string, people []suggestPerson) *Lab {
 		email := fmt.Sprintf("s%02d@maker.example", i)
 		vis := fmt.Sprintf("sv%02d", i)
 		at := start.Add(time.Duration(i) * time.Hour)
+		given, ff := map[string]any{"email": email}, map[string]string{"email": email}
+		if fields != nil {
+			for k, v := range fields(i) {
+				given[k], ff[k] = v, v
+			}
+		}
 		form := event.Event{ID: vis + "-form", Type: event.FormSubmit, VisitorID: vis, URL: "https://www.example.com/" + p.form, Timestamp: at, ReceivedAt: at,
-			Properties: map[string]any{"form": map[string]any{"id": p.form}, "fields": map[string]any{"email": email}}}
-		evs := []deployedEvent{{ev: form, ident: true, fields: map[string]string{"email": email}}}
+			Properties: map[string]any{"form": map[string]any{"id": p.form}, "fields": given}}
+		evs := []deployedEvent{{ev: form, ident: true, fields: ff}}
 		for j := 0; j < p.views; j++ {
 			at := at.Add(time.Duration(j+1) * time.Minute)
 			evs = append(evs, deployedEvent{ev: event.Event{ID: fmt.Sprintf("%s-%02d", vis, j), Type: event.PageView, VisitorID: vis, URL: "https://www.example.com/", Timestamp: at, ReceivedAt: at}})
