@@ -445,12 +445,24 @@ type spot struct {
 	text      string // the whole line
 }
 
+// col is yaml's column, in characters: on a line with Japanese before the
+// value (in: [製造業], points: 30) the byte at col-1 is not where the value
+// starts. A value not found where yaml says is proposed nothing: the line
+// was proposed unchanged (- and + the same line) under "30 -> 0".
 func (s spot) propose(field string, from, to float64, why string) *Proposal {
 	nv := strconv.FormatFloat(to, 'f', -1, 64) // 1000000, not %g's 1e+06
-	newLine := s.text
-	if c := s.col - 1; c >= 0 && c+len(s.value) <= len(s.text) && s.text[c:c+len(s.value)] == s.value {
-		newLine = s.text[:c] + nv + s.text[c+len(s.value):]
+	c, n := -1, 1
+	for i := range s.text {
+		if n == s.col {
+			c = i
+			break
+		}
+		n++
 	}
+	if c < 0 || s.value == "" || !strings.HasPrefix(s.text[c:], s.value) {
+		return nil
+	}
+	newLine := s.text[:c] + nv + s.text[c+len(s.value):]
 	return &Proposal{Field: field, Line: s.line, From: from, To: to, Old: s.text, New: newLine, Why: why}
 }
 

@@ -84,3 +84,22 @@ mql:
 	}
 	appliedParses(t, rules, Suggestions{Diff: d})
 }
+
+// TestSuggestionOnALineWithJapanese: a fit rule written on one line with
+// a Japanese value before its points (in: [製造業], points: 30) was
+// proposed 30 -> 0 with the line unchanged (- and + the same line): yaml
+// gives the points' column in characters, which was read as bytes. The
+// proposed line now has the new points.
+func TestSuggestionOnALineWithJapanese(t *testing.T) {
+	const rules = "fit:\n  rules:\n    - {name: maker, attribute: industry, in: [製造業], points: 30}\n    - {name: ７８, attribute: title, match: '*部長*', points: 20}\n"
+	lines := locate([]byte(rules))
+	for field, want := range map[string]string{
+		"fit.rules[0].points": "    - {name: maker, attribute: industry, in: [製造業], points: 0}",
+		"fit.rules[1].points": "    - {name: ７８, attribute: title, match: '*部長*', points: 0}",
+	} {
+		p := lines[field].propose(field, 30, 0, "lower")
+		if p == nil || p.New != want {
+			t.Errorf("%s: %+v, want %q", field, p, want)
+		}
+	}
+}
