@@ -29,6 +29,8 @@ func TestJapaneseQuotesHeaderNames(t *testing.T) {
 			"「列50」ほか 3 列）。"},
 		{"header: no email column: the header has " + csvin.Names([]string{"名前"}) + "; name one of them email or メールアドレス",
 			"見出し行：メールアドレスの列がありません。見出し行は「名前」です。"},
+		{`line 1: two email columns, "メールアドレス" and "E-mail": keep one`,
+			"1 行目：メールアドレスの列が「メールアドレス」と「E-mail」の 2 つあります。1 つにしてください。"},
 	} {
 		if got := (page{L: "ja"}).T(c.en); !strings.Contains(got, c.ja) {
 			t.Errorf("ja %q:\n got %q\nwant %q in it", c.en, got, c.ja)

@@ -1,9 +1,11 @@
 package admin
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Messages the pages show that servers build at run time (scope and
@@ -45,7 +47,7 @@ var jaPatterns = []jaPattern{
 	{regexp.MustCompile(`^header: (.*)$`), "見出し行：$1"},
 	{regexp.MustCompile(`^no email column: the header has (.*); name one of them email or メールアドレス$`), "メールアドレスの列がありません。見出し行は $1 です。いずれかの列名を email または メールアドレス にしてください"},
 	{regexp.MustCompile(`^no email column: no row names one \(email, メールアドレス \.\.\.\); the first row is (.*)$`), "メールアドレスの列がありません。どの行にも email や メールアドレス という列名がありません（1 行目は $1）。見出し行の列名を email または メールアドレス にしてください"},
-	{regexp.MustCompile(`^two email columns, (".*") and (".*"): keep one$`), "メールアドレスの列が $1 と $2 の 2 つあります。1 つにしてください"},
+	{regexp.MustCompile(`^two email columns, (".*") and (".*"): keep one$`), "メールアドレスの列が「$1」と「$2」の 2 つあります。1 つにしてください"},
 	{regexp.MustCompile(`^line (\d+): (.*)$`), "$1 行目：$2"},
 	{regexp.MustCompile(`^more than (\d+) recipients: split the list$`), "受信者が $1 件を超えています。リストを分けてください"}, // before 2026-12-03
 	{regexp.MustCompile(`^more than (\d+) recipients: split the list, and upload the parts after the first as further parts of the send \(add=1\)$`), "受信者が $1 件を超えています。リストを分け、2 つ目以降は「同じ配信の続きのリスト」としてアップロードしてください（add=1）"},
@@ -53,7 +55,7 @@ var jaPatterns = []jaPattern{
 	{regexp.MustCompile(`^this person asked to be forgotten$`), "この人はデータの削除を依頼済みのため、トークンを発行しません"},
 	{regexp.MustCompile(`^this person withdrew consent$`), "この人は同意を撤回しているため、トークンを発行しません"},
 	{regexp.MustCompile(`^no email field$`), "メールアドレスの項目がありません"},
-	{regexp.MustCompile(`^(".*") is not an email address$`), "$1 はメールアドレスではありません"},
+	{regexp.MustCompile(`^(".*") is not an email address$`), "「$1」はメールアドレスではありません"},
 	// csvin's: a file it cannot decode (inside "line n: ..."), or too large.
 	{regexp.MustCompile(`^(.*); save it from Excel as "CSV UTF-8" or "CSV \(コンマ区切り\)"$`), "$1。Excel で「CSV UTF-8 (コンマ区切り)」または「CSV (コンマ区切り)」の形式で保存し直してください"},
 	{regexp.MustCompile(`^neither UTF-8, Shift_JIS \(CP932\) nor EUC-JP$`), "文字コードが UTF-8、Shift_JIS（CP932）、EUC-JP のどれでもありません"},
@@ -339,7 +341,7 @@ func jaMatch(s string, pats []jaPattern, inner func(string) string, parts []jaPa
 		for _, part := range parts {
 			j = part.re.ReplaceAllString(j, part.ja)
 		}
-		return jaHeaderNames(j) + "。"
+		return jaQuotedValues(jaHeaderNames(j)) + "。"
 	}
 	return ""
 }
@@ -372,6 +374,42 @@ func jaHeaderNames(j string) string {
 			names = append(names, "「"+u+"」")
 		}
 		return g[1] + strings.Join(names, "、") + more + strings.TrimPrefix(g[3], " ")
+	})
+}
+
+// quotedValue is a value a Japanese reason puts in 「」 ("「$1」" of a
+// capture the English quoted, "not-an-email"): the Go-quoted string
+// inside the brackets.
+var quotedValue = regexp.MustCompile(`「("(?:[^"\\]|\\.)*")」`)
+
+// jaQuotedValues quotes the values in j as Japanese quotes them,
+// 「not-an-email」: the English's "not-an-email" read as code in a Japanese
+// sentence. What the English escaped and a page cannot show as it is (a
+// control character, a bidirectional override, bytes not UTF-8) stays
+// escaped (\t, \u202e, \xff); a quote inside is the value's own.
+func jaQuotedValues(j string) string {
+	return quotedValue.ReplaceAllStringFunc(j, func(m string) string {
+		q := strings.TrimSuffix(strings.TrimPrefix(m, "「"), "」")
+		u, err := strconv.Unquote(q)
+		if err != nil {
+			return m // not a Go-quoted string: as it is
+		}
+		var b strings.Builder
+		b.WriteString("「")
+		for i := 0; i < len(u); {
+			r, n := utf8.DecodeRuneInString(u[i:])
+			switch {
+			case r == utf8.RuneError && n == 1:
+				fmt.Fprintf(&b, `\x%02x`, u[i])
+			case strconv.IsPrint(r):
+				b.WriteRune(r)
+			default:
+				b.WriteString(strings.Trim(strconv.QuoteRune(r), "'"))
+			}
+			i += n
+		}
+		b.WriteString("」")
+		return b.String()
 	})
 }
 

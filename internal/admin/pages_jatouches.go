@@ -16,14 +16,14 @@ var jaTouchReasons = []jaPattern{
 	{regexp.MustCompile(`^this person withdrew consent$`), "この人は同意を撤回しているため、取り込みません"},
 	{regexp.MustCompile(`^no event name$`), "イベント名がありません。イベント名の列に書くか、フォームでイベント名を指定してください"},
 	{regexp.MustCompile(`^the event name is longer than (\d+) bytes$`), "イベント名が長すぎます（$1 バイトまで）"},
-	{regexp.MustCompile(`^(.+) (".*"): write はい or いいえ \(yes or no\)$`), "$1 が $2 です。はい か いいえ と書いてください"},
+	{regexp.MustCompile(`^(.+) (".*"): write はい or いいえ \(yes or no\)$`), "$1 が「$2」です。はい か いいえ と書いてください"},
 	{regexp.MustCompile(`^date (\d{4}-\d\d-\d\d) is in the future$`), "日付 $1 は未来の日付です"},
-	{regexp.MustCompile(`^date (".*") is before 2000$`), "日付 $1 は 2000 年より前です。年を確認してください"},
-	{regexp.MustCompile(`^date (".*"): (\S+) is a \w+ \((.)\), not (.+): check the date$`), "日付 $1：$2 は ${3}曜日で、${4} ではありません。日付を確認してください"},
-	{regexp.MustCompile(`^date (".*"): write YYYY-MM-DD, YYYY/MM/DD, YYYY\.MM\.DD, 2026年1月5日 or Jan 5, 2026$`), "日付 $1 を読み取れません。2026/1/5、2026-01-05、2026.1.5、2026年1月5日 のように書いてください"},
-	{regexp.MustCompile(`^(".*"): no zone is (\S+) from UTC$`), "$1：UTC との時差が $2 のタイムゾーンはありません"},
-	{regexp.MustCompile(`^(".*"): write a time with its zone as .*$`), "$1：タイムゾーン付きの時刻は 2026-11-06T13:58:00Z、2026/11/06 13:58 +09:00、2026/11/06 13:58 JST のように書いてください"},
-	{regexp.MustCompile(`^channel (".*"): one of exhibition \(展示会\), seminar \(セミナー\), webinar \(ウェビナー\), business-card \(名刺交換\)$`), "接点の種類 $1 は使えません。展示会、セミナー、ウェビナー、名刺交換（exhibition、seminar、webinar、business-card）のいずれかにしてください"},
+	{regexp.MustCompile(`^date (".*") is before 2000$`), "日付「$1」は 2000 年より前です。年を確認してください"},
+	{regexp.MustCompile(`^date (".*"): (\S+) is a \w+ \((.)\), not (.+): check the date$`), "日付「$1」：$2 は ${3}曜日で、${4} ではありません。日付を確認してください"},
+	{regexp.MustCompile(`^date (".*"): write YYYY-MM-DD, YYYY/MM/DD, YYYY\.MM\.DD, 2026年1月5日 or Jan 5, 2026$`), "日付「$1」を読み取れません。2026/1/5、2026-01-05、2026.1.5、2026年1月5日 のように書いてください"},
+	{regexp.MustCompile(`^(".*"): no zone is (\S+) from UTC$`), "「$1」：UTC との時差が $2 のタイムゾーンはありません"},
+	{regexp.MustCompile(`^(".*"): write a time with its zone as .*$`), "「$1」：タイムゾーン付きの時刻は 2026-11-06T13:58:00Z、2026/11/06 13:58 +09:00、2026/11/06 13:58 JST のように書いてください"},
+	{regexp.MustCompile(`^channel (".*"): one of exhibition \(展示会\), seminar \(セミナー\), webinar \(ウェビナー\), business-card \(名刺交換\)$`), "接点の種類「$1」は使えません。展示会、セミナー、ウェビナー、名刺交換（exhibition、seminar、webinar、business-card）のいずれかにしてください"},
 	{regexp.MustCompile(`^same email, event and date as line (\d+), one touch, but other columns: (.*); the row is not imported \(line (\d+)'s are the person's\)$`), "$1 行目とメールアドレス・イベント名・日付が同じ（同じ接点）ですが、ほかの列が違います：$2。この行は取り込みません（本人の情報は $3 行目のものです）"},
 	// The list as a whole.
 	{regexp.MustCompile(`^no header row: no row names an email column \(looked for (.*) in all (\d+) rows\); the first row has (.*)$`), "見出し行がありません。メールアドレスの列名（$1）がどの行にもありません（全 $2 行）。1 行目は $3 です"},
@@ -36,14 +36,16 @@ var jaTouchReasons = []jaPattern{
 }
 
 // touchReasonParts word the parts of a reason above that stay English
-// after its pattern: a conflict's columns (氏名 "B" (line 2: "A")), the
+// after its pattern: a conflict's columns (氏名 "B" (line 2: "A"), said
+// 氏名「B」（2 行目は「A」）), the
 // columns a list lacks.
 var touchReasonParts = []jaPattern{
-	{regexp.MustCompile(` \(line (\d+): (".*?")\)`), "（$1 行目は $2）"},
+	{regexp.MustCompile(` ("(?:[^"\\]|\\.)*") \(line (\d+): ("(?:[^"\\]|\\.)*")\)`), "「$1」（$2 行目は「$3」）"},
+	{regexp.MustCompile(`」）, `), "」）、"},
 	{regexp.MustCompile(`event \(イベント名\) or \?event=`), "イベント名（列、またはフォームのイベント名）"},
-	{regexp.MustCompile(`date \(日付\) or \?date=(?: \(the report's (.+?) (".*?"): .*\))?`), "日付（列、またはフォームの日付。レポートの $1 $2 は読み取れません）"},
+	{regexp.MustCompile(`date \(日付\) or \?date=(?: \(the report's (.+?) (".*?"): .*\))?`), "日付（列、またはフォームの日付。レポートの $1「$2」は読み取れません）"},
 	{regexp.MustCompile(`channel \(exhibition/展示会, seminar/セミナー, webinar/ウェビナー, business-card/名刺交換\) or \?channel=`), "接点の種類（列、またはフォームの接点の種類：展示会、セミナー、ウェビナー、名刺交換）"},
-	{regexp.MustCompile(`（列、またはフォームの日付。レポートの   は読み取れません）`), "（列、またはフォームの日付）"},
+	{regexp.MustCompile(`（列、またはフォームの日付。レポートの 「」は読み取れません）`), "（列、またはフォームの日付）"},
 	// The columns a list lacks, listed as Japanese lists them (the API's
 	// ", " between them read "イベント名（…）, 日付（…）").
 	{regexp.MustCompile(`）, (イベント名|日付|接点の種類)（`), "）、$1（"},

@@ -133,13 +133,20 @@ func TestJapaneseCoversTouchReasons(t *testing.T) {
 
 // TestJapaneseTouchReasonsKeepTheirValues: a reason's values are put back
 // where the Japanese says them (a weekday's name was read as a template
-// variable, $3曜日, and left out).
+// variable, $3曜日, and left out), a cell's value quoted 「」 as Japanese
+// quotes (it read "x@", code's quotes).
 func TestJapaneseTouchReasonsKeepTheirValues(t *testing.T) {
 	p := page{L: "ja"}
 	for en, want := range map[string]string{
-		`date "2026/11/6(木)": 2026-11-06 is a Friday (金), not 木: check the date`: `日付 "2026/11/6(木)"：2026-11-06 は 金曜日で、木 ではありません。日付を確認してください。`,
-		`"x@" is not an email address`:      `"x@" はメールアドレスではありません。`,
+		`date "2026/11/6(木)": 2026-11-06 is a Friday (金), not 木: check the date`: `日付「2026/11/6(木)」：2026-11-06 は 金曜日で、木 ではありません。日付を確認してください。`,
+		`"x@" is not an email address`:      `「x@」はメールアドレスではありません。`,
 		`this person asked to be forgotten`: `この人はデータの削除を依頼済みのため、取り込みません。`,
+		// Japanese quotes a value 「」, what the English escaped and a page
+		// cannot show as it is staying escaped.
+		`channel "展 \"示\"": one of exhibition (展示会), seminar (セミナー), webinar (ウェビナー), business-card (名刺交換)`: `接点の種類「展 "示"」は使えません。展示会、セミナー、ウェビナー、名刺交換（exhibition、seminar、webinar、business-card）のいずれかにしてください。`,
+		`"a\tb\u202e\xff@" is not an email address`: `「a\tb\u202e\xff@」はメールアドレスではありません。`,
+		`出欠 "たぶん": write はい or いいえ (yes or no)`:     `出欠 が「たぶん」です。はい か いいえ と書いてください。`,
+		`same email, event and date as line 2, one touch, but other columns: 会社名 "B社" (line 2: "A社"), 氏名 "佐藤 \"花子\"" (line 2: "山田"); the row is not imported (line 2's are the person's)`: `2 行目とメールアドレス・イベント名・日付が同じ（同じ接点）ですが、ほかの列が違います：会社名「B社」（2 行目は「A社」）、氏名「佐藤 "花子"」（2 行目は「山田」）。この行は取り込みません（本人の情報は 2 行目のものです）。`,
 	} {
 		if j := p.TouchReason(en); j != want {
 			t.Errorf("%q:\n\t%s\nwant\t%s", en, j, want)

@@ -80,7 +80,7 @@ func TestTouchesPage(t *testing.T) {
 	fields := map[string]string{"channel": "exhibition", "event": "Japan IT Week 秋"}
 	a := f.uploadTouches(cookie, csrf, "/admin/touches?lang=ja", list, fields, "Accept", "text/html")
 	for _, w := range []string{`id="import-result"`, "読み込んだ 4 行のうち 2 件を新たに登録しました", "読み込んだ行<b>4</b>", "新規登録<b>2</b>", "登録済み<b>0</b>", "新しい人物<b>2</b>", "取り込めなかった行<b>2</b>",
-		`<td data-l="行" class="n">3</td><td data-l="理由">&#34;sato@&#34; はメールアドレスではありません。</td>`,
+		`<td data-l="行" class="n">3</td><td data-l="理由">「sato@」はメールアドレスではありません。</td>`,
 		`<td data-l="行" class="n">4</td><td data-l="理由">日付 2026-12-30 は未来の日付です。</td>`,
 		"イベント：<b>Japan IT Week 秋</b>", "接点の種類：<b>展示会</b>", `value="Japan IT Week 秋"`, `<option value="exhibition" selected>`} {
 		if a.code != 200 || !strings.Contains(a.body, w) {

@@ -98,7 +98,7 @@ func TestRecipientUploadSaysRowProblems(t *testing.T) {
 		!strings.Contains(shown.Recipients, "受信者\n1\nアップロードしたリスト（"+listAt+"）の人数") || strings.Contains(shown.Recipients, "それ以前") { // the first list: no earlier one
 		t.Errorf("the campaign's count right after the upload (at %s): %q", listAt, shown.Recipients)
 	}
-	for _, want := range []string{"リストをアップロードしました：1 人にトークンを付けました。", "2 行はトークンなし", `3 行目："not-an-email" はメールアドレスではありません。`, "4 行目：メールアドレスの項目がありません。", "トークン付きのリストをダウンロード"} {
+	for _, want := range []string{"リストをアップロードしました：1 人にトークンを付けました。", "2 行はトークンなし", "3 行目：「not-an-email」はメールアドレスではありません。", "4 行目：メールアドレスの項目がありません。", "トークン付きのリストをダウンロード"} {
 		if !strings.Contains(shown.Status, want) {
 			t.Errorf("the upload's status lacks %q: %q", want, shown.Status)
 		}
@@ -122,7 +122,7 @@ func TestRecipientUploadSaysRowProblems(t *testing.T) {
 	want := [][]string{
 		{"email", "name", "baton_token", "エラー内容"},
 		{"yamada@maker.example", "山田", rows[1][2], ""},
-		{"not-an-email", "鈴木", "", `3 行目："not-an-email" はメールアドレスではありません。`},
+		{"not-an-email", "鈴木", "", "3 行目：「not-an-email」はメールアドレスではありません。"},
 		{"", "佐藤", "", `4 行目：メールアドレスの項目がありません。`},
 	}
 	if rows[1][2] == "" || strings.Join(rows[0], "|") != strings.Join(want[0], "|") {
