@@ -9,10 +9,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/baton-hq/baton/internal/app/web"
+	"github.com/baton-hq/baton/internal/testutil/fulldisk"
 )
 
 // TestHealthzSaysStoreCannotWrite: with the embedded store unable to grow
@@ -53,25 +53,7 @@ func TestHealthzSaysStoreCannotWrite(t *testing.T) {
 		return fmt.Sprintf(`{"type":"page_view","messageId":"m%d","anonymousId":"a%d","properties":{"url":"https://www.example.com/p?q=%s"}}`, i, i, pad)
 	}
 
-	var old syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
-		t.Fatal(err)
-	}
-	limited := old
-	limited.Cur = 1 << 20
-	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &limited); err != nil {
-		t.Skip("cannot limit the file size:", err)
-	}
-	restored := false
-	restore := func() {
-		if !restored {
-			restored = true
-			if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	defer restore()
+	restore := fulldisk.Limit(t, 1<<20)
 	var refused *httptest.ResponseRecorder
 	for i := 0; i < 2000 && refused == nil; i++ {
 		if w := do("POST", "/e", pv(i)); w.Code != http.StatusNoContent {

@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
+	"github.com/baton-hq/baton/internal/testutil/fulldisk"
 )
 
 // TestWriteFailureReported: when the data file cannot grow (here the
@@ -31,25 +31,7 @@ func TestWriteFailureReported(t *testing.T) {
 	if err := tb.WriteFailure(); err != nil {
 		t.Fatalf("a new store reports %v", err)
 	}
-	var old syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
-		t.Fatal(err)
-	}
-	limited := old
-	limited.Cur = 1 << 20
-	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &limited); err != nil {
-		t.Skip("cannot limit the file size:", err)
-	}
-	restored := false
-	restore := func() {
-		if !restored {
-			restored = true
-			if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	defer restore()
+	restore := fulldisk.Limit(t, 1<<20)
 	pad := strings.Repeat("x", 4000)
 	stored := 0
 	var failed error
