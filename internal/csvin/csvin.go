@@ -281,7 +281,7 @@ func EmailColumn(header []string) (int, error) {
 	var best []int // the columns of the best rank
 	rank := 0
 	for i, h := range header {
-		r := event.EmailKeyRank(Header(h))
+		r := emailRank(h)
 		if r == 0 {
 			continue
 		}
@@ -303,6 +303,29 @@ func EmailColumn(header []string) (int, error) {
 	}
 	return -1, fmt.Errorf("two email columns, %q and %q: keep one", header[best[0]], header[best[1]])
 }
+
+// emailRank is event.EmailKeyRank of a column's name as Header reads it,
+// and of a plain email name numbered (Email 1, email_1, E-mail 2,
+// Eメール1, メールアドレス１: numbered as Sansan's e-mail(1)) the rank of
+// any name that holds an email's (3), as メールアドレス1's always was: a
+// numbered column is the person's when it is the list's only email
+// column or the one numbered 1 of one name numbered, and a plain name
+// beside it (email) is the person's before it.
+func emailRank(h string) int {
+	k := Header(h)
+	if r := event.EmailKeyRank(k); r > 0 {
+		return r
+	}
+	if base, _, ok := numberedName(h); ok && base != "" && event.EmailKeyRank(base) > 0 {
+		return 3
+	}
+	return 0
+}
+
+// IsEmailColumn reports whether a column's name names an email, the
+// person's or another's (担当者メールアドレス, Email 2): such a column is no
+// attribute of the person.
+func IsEmailColumn(h string) bool { return emailRank(h) > 0 }
 
 // numberedName is a column's name (as Header reads it) without a number
 // at its end, bracketed or not (メールアドレス1, e-mail(2), Email 1), and
@@ -671,6 +694,9 @@ func endsInEmail(cell string) bool {
 	}
 	if plainEmail(k) {
 		return true
+	}
+	if base, _, ok := numberedName(k); ok && base != "" && plainEmail(base) {
+		return true // Email 1
 	}
 	for _, end := range []string{"email", "_mail", "メールアドレス", "電子メール"} {
 		if strings.HasSuffix(k, end) {

@@ -268,3 +268,30 @@ func TestColumnsNotSeparatedByCommas(t *testing.T) {
 		t.Errorf("%d %v", col, err)
 	}
 }
+
+// TestNumberedEmailColumnSpellings: numbered email columns as templates
+// and exports write them are email columns, the one numbered 1 the
+// person's when two are, as Sansan's e-mail(1) and e-mail(2) were.
+func TestNumberedEmailColumnSpellings(t *testing.T) {
+	for _, c := range []struct {
+		header []string
+		want   int
+	}{
+		{[]string{"氏名", "Email 1"}, 1},
+		{[]string{"email_1"}, 0},
+		{[]string{"E-mail 2", "E-mail 1"}, 1},
+		{[]string{"Eメール2", "Eメール１"}, 1},
+		{[]string{"氏名", "メールアドレス２", "メールアドレス１"}, 2},
+		{[]string{"Email-2", "email", "Email-1"}, 1}, // a plain name before the numbered
+	} {
+		if got, err := EmailColumn(c.header); err != nil || got != c.want {
+			t.Errorf("%q: %d %v, want %d", c.header, got, err, c.want)
+		}
+	}
+	if _, err := EmailColumn([]string{"Email 1", "担当者メールアドレス"}); err == nil {
+		t.Error("Email 1 beside another's address: want an error, as メールアドレス1 beside it")
+	}
+	if IsEmailColumn("Phone 1") || !IsEmailColumn("Email 2") {
+		t.Error("IsEmailColumn")
+	}
+}

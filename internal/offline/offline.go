@@ -459,7 +459,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		join = join || slices.Contains(joinHeaders, k)
 		leave = leave || slices.Contains(leaveHeaders, k)
 		switch {
-		case event.EmailKeyRank(k) > 0: // an email column, the person's or another's
+		case csvin.IsEmailColumn(h): // an email column, the person's or another's (Email 2)
 		case col.attended < 0 && slices.Contains(attendedHeaders, k):
 			col.attended = i
 		case col.event < 0 && slices.Contains(eventHeaders, k):
