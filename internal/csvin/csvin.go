@@ -423,6 +423,18 @@ func (n *Rows) Row(line int, rec []string) int {
 	return row
 }
 
+// TrimExtra returns rec without its empty cells past the header's n: a
+// row Excel (or another tool) padded with empty cells further right than
+// the header goes ("taro@example.jp,山田,," under "email,氏名") has no
+// more fields than the header, and was refused as if a comma had shifted
+// its columns. A row with a value past the header's keeps its cells.
+func TrimExtra(rec []string, n int) []string {
+	for len(rec) > n && strings.TrimSpace(rec[len(rec)-1]) == "" {
+		rec = rec[:len(rec)-1]
+	}
+	return rec
+}
+
 // Blank reports a row without a value in any field: an empty line, or
 // what Excel writes for an empty row inside a sheet's used range (",,,,").
 // Imports skip it as a blank line: no row to report or count.

@@ -569,7 +569,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		fail := func(format string, a ...any) {
 			res.Errors = append(res.Errors, RowError{Line: line, Reason: fmt.Sprintf(format, a...)})
 		}
-		if len(rec) > len(header) {
+		if rec = csvin.TrimExtra(rec, len(header)); len(rec) > len(header) {
 			fail("%d fields, the header has %d", len(rec), len(header))
 			continue
 		}

@@ -199,6 +199,7 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 		if n++; n > MaxRows {
 			return res, fmt.Errorf("more than %d recipients: split the list, and upload the parts after the first as further parts of the send (add=1)", MaxRows)
 		}
+		rec = csvin.TrimExtra(rec, len(header)) // Excel's empty cells past the header's: no fields more
 		row := outRow{cells: make([]string, len(out)), mint: -1}
 		copy(row.cells, rec[:min(len(rec), len(header))])
 		reason := ""
