@@ -411,6 +411,8 @@ var ja = map[string]string{
 	"Excel had dropped the leading 0 of these numbers; the people are stored with it (the file for your email tool keeps them as uploaded):": "次の番号は Excel が先頭の 0 を落としていたため、0 を補って登録しました（メール配信ツール用のファイルはアップロードしたままです）：",
 	"line %d: %s %s → %s":                          "%d 行目：%s %s → %s",
 	"for your email tool (its baton_token column)": "メール配信ツール用（baton_token 列）",
+	"Row %d: header repeated, skipped.":            "%d 行目：見出し行の繰り返しのため読み飛ばしました。",
+	"Row %d: header repeated in another column order, skipped; the rows below it are read by its order.":                        "%d 行目：列の順序が異なる見出し行の繰り返しのため読み飛ばしました。その下の行はこの見出し行の列の順序で読み取ります。",
 	"Row %d, a title above the header (%s), was left out of the file for your email tool: its first row is the header.":         "%d 行目のタイトル行（%s）は配信ツール用のファイルから除きました（ファイルの 1 行目は見出し行です）。",
 	"The %d rows above the header (rows %d–%d: %s) were left out of the file for your email tool: its first row is the header.": "見出し行より上の %d 行（%d〜%d 行目：%s）は配信ツール用のファイルから除きました（ファイルの 1 行目は見出し行です）。",
 	"The lines named above are those of the file you uploaded.":                                                                 "上の行番号はアップロードしたファイルの行です。",

@@ -232,6 +232,15 @@ func sendList(w http.ResponseWriter, campaign string, out []byte, res recipientc
 	// its row in the list uploaded.
 	w.Header().Set("X-Baton-Header-Row", itoa(res.HeaderRow))
 	w.Header().Set("X-Baton-Dropped-Rows", itoa(len(res.Dropped)))
+	// The rows that were the header again (two lists pasted together),
+	// left out too: their rows in the list uploaded, comma-separated.
+	if len(res.RepeatedHeaders) > 0 {
+		var rows []string
+		for _, r := range res.RepeatedHeaders {
+			rows = append(rows, itoa(r.Row))
+		}
+		w.Header().Set("X-Baton-Repeated-Header-Rows", strings.Join(rows, ","))
+	}
 	// The count always: the list itself is left out of a header past what
 	// proxies pass, and a client must still know rows were refused.
 	w.Header().Set("X-Baton-Row-Error-Count", itoa(len(res.Errors)))

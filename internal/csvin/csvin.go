@@ -508,6 +508,21 @@ type Table struct {
 	// first.
 	Below []Record
 	err   error // met reading Below's last, returned by Read after it
+	// Repeated are the rows below the header that were the header again
+	// (two exports pasted one under the other), which Read skips.
+	Repeated []Repeat
+	// order is the header's columns' places in the rows Read returns
+	// since a repeated header in another order (nil: as read).
+	order []int
+	width int // the repeated header's cells, past which a row's are extra
+}
+
+// Repeat is a repeated header Read skipped: its row, and whether its
+// columns were in another order than the header's (the rows below it are
+// then read by its order).
+type Repeat struct {
+	Row       int  `json:"row"`
+	Reordered bool `json:"reordered"`
 }
 
 // Record is a record of a file and its row, as a spreadsheet numbers it.
@@ -652,7 +667,95 @@ func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error
 // Read returns the next record below the header and its row, as a
 // spreadsheet numbers it: first those FindHeader read past the header
 // (Below), then cr's, counted by rows (nil: the line is the row).
+//
+// A row that is the header again (the same names, width-folded and
+// lower-cased as Header reads them, a BOM or an invisible character
+// aside, in any order, its empty cells and any of the header's columns
+// it leaves out aside) is skipped and counted in Repeated: two exports
+// pasted one under the other repeat theirs, and its row was refused as
+// an address that is none. When its names are in another order, the
+// rows below it are read by that order: Read returns them in the
+// header's order (a row's cells past the repeated header's stay after
+// the header's, as extra cells).
 func (t *Table) Read(cr *csv.Reader, rows *Rows) ([]string, int, error) {
+	for {
+		rec, row, err := t.read(cr, rows)
+		if err != nil || !t.Found {
+			return rec, row, err
+		}
+		order, ok := t.repeatedHeader(rec)
+		if !ok {
+			return t.reorder(rec), row, nil
+		}
+		reordered := false
+		for i, j := range order {
+			// A column the header leaves unnamed (Excel's trailing ",,")
+			// is where it was.
+			reordered = reordered || j != i && Header(t.Header[i]) != ""
+		}
+		t.Repeated = append(t.Repeated, Repeat{Row: row, Reordered: reordered})
+		if t.order, t.width = nil, 0; reordered {
+			t.order, t.width = order, len(rec)
+		}
+	}
+}
+
+// repeatedHeader reports whether rec is the header again, and where each
+// of the header's columns is in it (-1: not in it).
+func (t *Table) repeatedHeader(rec []string) ([]int, bool) {
+	if Blank(rec) || len(t.Header) == 0 {
+		return nil, false
+	}
+	if col, err := EmailColumn(rec); col < 0 || err != nil || holdsAddress(rec) {
+		return nil, false
+	}
+	order := make([]int, len(t.Header))
+	for i := range order {
+		order[i] = -1
+	}
+	named := 0
+	for j, f := range rec {
+		k := Header(f)
+		if k == "" {
+			continue
+		}
+		i := slices.IndexFunc(t.Header, func(h string) bool { return Header(h) == k })
+		for i >= 0 && order[i] >= 0 { // a name the header has twice: its next
+			n := slices.IndexFunc(t.Header[i+1:], func(h string) bool { return Header(h) == k })
+			if n < 0 {
+				i = -1
+				break
+			}
+			i += 1 + n
+		}
+		if i < 0 {
+			return nil, false // a name the header has not: another list's
+		}
+		order[i] = j
+		named++
+	}
+	return order, named > 0
+}
+
+// reorder returns rec in the header's order, as the last repeated header
+// read places its columns.
+func (t *Table) reorder(rec []string) []string {
+	if t.order == nil {
+		return rec
+	}
+	out := make([]string, len(t.Header), len(t.Header)+max(len(rec)-t.width, 0))
+	for i, j := range t.order {
+		if j >= 0 && j < len(rec) {
+			out[i] = rec[j]
+		}
+	}
+	if len(rec) > t.width {
+		out = append(out, rec[t.width:]...)
+	}
+	return out
+}
+
+func (t *Table) read(cr *csv.Reader, rows *Rows) ([]string, int, error) {
 	if len(t.Below) > 0 {
 		r := t.Below[0]
 		t.Below = t.Below[1:]

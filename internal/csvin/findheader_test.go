@@ -322,3 +322,39 @@ func TestASubtitleAboveASummaryIsNoHeader(t *testing.T) {
 		t.Errorf("no email column: %+v %v", tab, err)
 	}
 }
+
+// TestReadSkipsRepeatedHeader: Table.Read skips a row that is the header
+// again (a BOM, case and width aside; Excel's trailing empty cells too),
+// and reads the rows below one in another order in the header's order. A
+// row naming columns the header has not is another list's, returned as
+// any row.
+func TestReadSkipsRepeatedHeader(t *testing.T) {
+	in := "メールアドレス,氏名,,\n" +
+		"a@example.jp,A,,\n" +
+		"\ufeffＭＡＩＬアドレス,氏名\n" + // not the header's names
+		"ﾒｰﾙｱﾄﾞﾚｽ,氏名,,\n" + // the same, half-width
+		"b@example.jp,B\n" +
+		"氏名,メールアドレス\n" +
+		"C,c@example.jp,extra\n"
+	cr := NewReader([]byte(in))
+	var rows Rows
+	tab, err := FindHeader(cr, &rows, EmailHeader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for {
+		rec, row, err := tab.Read(cr, &rows)
+		if err != nil {
+			break
+		}
+		got = append(got, fmt.Sprintf("%d:%s", row, strings.Join(rec, "|")))
+	}
+	want := []string{"2:a@example.jp|A||", "3:\ufeffＭＡＩＬアドレス|氏名", "5:b@example.jp|B", "7:c@example.jp|C|||extra"}
+	if !slices.Equal(got, want) {
+		t.Errorf("rows %q, want %q", got, want)
+	}
+	if r := tab.Repeated; len(r) != 2 || r[0] != (Repeat{Row: 4}) || r[1] != (Repeat{Row: 6, Reordered: true}) {
+		t.Errorf("repeated %+v", r)
+	}
+}

@@ -102,6 +102,11 @@ type Result struct {
 	// whole (Zoom's ホストの詳細, パネリストの詳細: hosts and panelists are
 	// no attendees).
 	SkippedSections []string `json:"skippedSections"`
+	// RepeatedHeaders are the rows below the header that were the header
+	// again (two lists pasted one under the other, each with its header):
+	// skipped, no row of the list nor an error. One whose columns are in
+	// another order (reordered) has the rows below it read by its order.
+	RepeatedHeaders []csvin.Repeat `json:"repeatedHeaders"`
 	// Event and Date (YYYY-MM-DD) are what the rows without their own
 	// event name or date took (every row of a report, which has no such
 	// column), and EventFrom and DateFrom where from: "query" (?event=,
@@ -393,7 +398,7 @@ type columns struct{ email, event, date, channel, attended, minutes, join, leave
 // with the file is a *FileError; any other error (the store) stops the
 // import, and importing the file again completes it.
 func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Result, error) {
-	res := Result{Errors: []RowError{}, SkippedSections: []string{}, Restored: []identity.Restored{}}
+	res := Result{Errors: []RowError{}, SkippedSections: []string{}, Restored: []identity.Restored{}, RepeatedHeaders: []csvin.Repeat{}}
 	loc := im.Loc
 	if loc == nil {
 		loc = time.UTC
@@ -689,6 +694,9 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		byID[id] = len(jobs)
 		jobs = append(jobs, touch{lines: []int{line}, id: id, was: was, wasDay: written, email: email, name: name, day: day, channel: channel, fields: fields, sessions: []stay{sess}, absent: absent, came: col.attended >= 0 && !absent})
 	}
+	// A header repeated below the first (two exports pasted one under
+	// the other) is no row: skipped, and said.
+	res.RepeatedHeaders = append(res.RepeatedHeaders, tab.Repeated...)
 	// The report's own length (Zoom's summary: 実際の所要時間（分） /
 	// Actual Duration (minutes)), the most a touch's minutes can be when
 	// its sessions' times do not say how they overlap.

@@ -70,6 +70,11 @@ type Result struct {
 	// date it was exported), left out of the file that goes back: an
 	// email tool reads that file's first row as its header.
 	Dropped []csvin.Record `json:"-"`
+	// RepeatedHeaders are the rows below the header that were the header
+	// again (two exports pasted together), left out of the file that goes
+	// back; the rows below one in another column order are read, and
+	// written back, in the header's.
+	RepeatedHeaders []csvin.Repeat `json:"repeatedHeaders"`
 	// Restored are the cells whose leading zero Excel had dropped, given
 	// back in what is stored of the person (Options.Japan): the file that
 	// goes back keeps them as uploaded.
@@ -253,6 +258,10 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 		}
 		rows = append(rows, row)
 	}
+	// A header repeated below the first (two lists pasted one under the
+	// other) is no recipient: left out of the file that goes back, and
+	// said (its rows below are in the header's order there).
+	res.RepeatedHeaders = tab.Repeated
 	if len(rows) == 0 {
 		// A header and nothing under it (the wrong sheet, an export of an
 		// empty segment) is no list: taken, it replaced the campaign's

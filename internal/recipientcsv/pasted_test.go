@@ -1,0 +1,33 @@
+package recipientcsv
+
+import (
+	"testing"
+
+	"github.com/baton-hq/baton/internal/csvin"
+)
+
+// TestRepeatedHeaderLeftOut: two recipient exports pasted together repeat
+// the header mid-list; the row was refused ("\"email\" is not an email
+// address") and went back in the file for the email tool as a recipient
+// without a token. It is left out and said (RepeatedHeaders); the rows
+// below a header in another order go back in the first header's order,
+// each under its column.
+func TestRepeatedHeaderLeftOut(t *testing.T) {
+	in := "email,name\r\n" +
+		"a@example.jp,A\r\n" +
+		"\ufeffName,Email\r\n" +
+		"B,b@example.jp,,\r\n" + // Excel's empty cells past the header: no fields more
+		"Email,Name\r\n" +
+		"c@example.jp,C\r\n"
+	out, res := run(t, in)
+	want := "\ufeffemail,name,baton_token\r\na@example.jp,A,tok-a\r\nb@example.jp,B,tok-b\r\nc@example.jp,C,tok-c\r\n"
+	if out != want {
+		t.Errorf("got\n%q\nwant\n%q", out, want)
+	}
+	if len(res.Errors) != 0 || res.Minted != 3 {
+		t.Errorf("%+v", res)
+	}
+	if r := res.RepeatedHeaders; len(r) != 2 || r[0] != (csvin.Repeat{Row: 3, Reordered: true}) || r[1] != (csvin.Repeat{Row: 5}) {
+		t.Errorf("repeated headers %+v", r)
+	}
+}
