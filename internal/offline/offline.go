@@ -658,16 +658,26 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			sess.join, sess.leave, sess.timed = sessionTimes(get(col.join, ""), get(col.leave, ""))
 		}
 		id := EventID(email, name, day.Format("2006-01-02"))
-		var was string
+		// The ids an earlier import may have stored this touch under:
+		// on the date as written of a time that says its zone, under the
+		// name with its zero-width characters.
+		var was []older
 		written, zoned := writtenDay(get(col.date, def.Date), loc)
-		if zoned && !written.Equal(day) {
-			was = EventID(email, name, written.Format("2006-01-02"))
+		zoned = zoned && !written.Equal(day)
+		if zoned {
+			was = append(was, older{EventID(email, name, written.Format("2006-01-02")), written})
+		}
+		if stored := storedName(get(col.event, def.Event)); stored != name {
+			was = append(was, older{EventID(email, stored, day.Format("2006-01-02")), day})
+			if zoned {
+				was = append(was, older{EventID(email, stored, written.Format("2006-01-02")), written})
+			}
 		}
 		if j, ok := byID[id]; ok && (absent || jobs[j].absent) {
 			// A no-show's row and another of the same touch: one
 			// saying they came wins (its sessions are the touch's).
 			if !absent {
-				jobs[j] = touch{lines: append(jobs[j].lines, line), id: id, was: was, wasDay: written, email: email, name: name, day: day, channel: channel, fields: fields, sessions: []stay{sess}, came: true}
+				jobs[j] = touch{lines: append(jobs[j].lines, line), id: id, was: was, email: email, name: name, day: day, channel: channel, fields: fields, sessions: []stay{sess}, came: true}
 				res.Restored = append(res.Restored, restored...)
 			} else {
 				jobs[j].lines = append(jobs[j].lines, line)
@@ -692,7 +702,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			res.Restored = append(res.Restored, restored...)
 		}
 		byID[id] = len(jobs)
-		jobs = append(jobs, touch{lines: []int{line}, id: id, was: was, wasDay: written, email: email, name: name, day: day, channel: channel, fields: fields, sessions: []stay{sess}, absent: absent, came: col.attended >= 0 && !absent})
+		jobs = append(jobs, touch{lines: []int{line}, id: id, was: was, email: email, name: name, day: day, channel: channel, fields: fields, sessions: []stay{sess}, absent: absent, came: col.attended >= 0 && !absent})
 	}
 	// A header repeated below the first (two exports pasted one under
 	// the other) is no row: skipped, and said.
@@ -818,12 +828,13 @@ const importParallel = 16
 type touch struct {
 	lines []int
 	id    string // EventID
-	// was is the EventID the date as written gave, when a time that says
-	// its zone files the row on another day (was: "" otherwise), and
-	// wasDay that date: imports before zoned times were read as instants
-	// stored the touch so (resolve).
-	was         string
-	wasDay      time.Time
+	// was are the EventIDs earlier imports may have stored the touch
+	// under, each with its day (resolve): the date as written, when a
+	// time that says its zone files the row on another day (imports
+	// before zoned times were read as instants stored it so), and the
+	// event's name with its zero-width characters, when it had some
+	// (imports before they were dropped kept them).
+	was         []older
 	email, name string
 	day         time.Time
 	channel     string
@@ -1074,22 +1085,34 @@ func (im *Importer) row(ctx context.Context, t touch, now time.Time) (fresh, upd
 	return ok[0], updated, created, nil
 }
 
-// resolve makes t the touch an import before zoned times were read as
-// instants stored on the date as written (t.was), when the person has
-// that one and not t's: importing such a list again repeats it, where it
-// added each row again a day later.
+// older is an id an earlier import may have stored a touch under, and
+// the touch's day under it.
+type older struct {
+	id  string
+	day time.Time
+}
+
+// resolve makes t the touch an earlier import stored under another id
+// (t.was: on the date as written, before zoned times were read as
+// instants; under the event's name with its zero-width characters, before
+// they were dropped), when the person has that one and not t's: importing
+// such a list again repeats it, where it added each row again (a day
+// later, or under the name without them). The stored touch keeps its name.
 func (im *Importer) resolve(ctx context.Context, vid string, t *touch) error {
-	if t.was == "" {
+	if len(t.was) == 0 {
 		return nil
 	}
 	if _, err := im.Events.Get(ctx, vid, t.id); !errors.Is(err, eventlog.ErrNotFound) {
 		return err // stored as it is read now (nil), or no answer
 	}
-	switch _, err := im.Events.Get(ctx, vid, t.was); {
-	case err == nil:
-		t.id, t.day = t.was, t.wasDay
-	case !errors.Is(err, eventlog.ErrNotFound):
-		return err
+	for _, o := range t.was {
+		switch _, err := im.Events.Get(ctx, vid, o.id); {
+		case err == nil:
+			t.id, t.day = o.id, o.day
+			return nil
+		case !errors.Is(err, eventlog.ErrNotFound):
+			return err
+		}
 	}
 	return nil
 }
@@ -1294,4 +1317,32 @@ func shown(s string) string { return textcut.Excerpt(s, shownBytes) }
 // gives it: NFKC, on one line, without control characters nor
 // bidirectional overrides, isolates and marks (textcut.Controls), which
 // showed the timeline's and the inbox's lines reversed.
-func eventName(s string) string { return textcut.Line(textcut.Controls(norm.NFKC.String(s))) }
+//
+// Nor zero-width characters (U+200B, U+200C, U+200D, U+2060, U+FEFF: a
+// name copied from a web page or a mail, a BOM pasted with it), which
+// made "Japan IT Week 秋" and "Japan\u200b IT Week 秋" two events to
+// scoring's event: rules, the reports and attribution, and two touches of
+// one person at one event. A name without them is as it was, and so is
+// its touches' id (EventID).
+func eventName(s string) string { return dropZeroWidth(storedName(s)) }
+
+// storedName is a name as imports before zero-width characters were
+// dropped stored it: the touches they stored have its EventID.
+func storedName(s string) string { return textcut.Line(textcut.Controls(norm.NFKC.String(s))) }
+
+// dropZeroWidth returns s without zero-width characters.
+func dropZeroWidth(s string) string {
+	if !strings.ContainsFunc(s, zeroWidth) {
+		return s
+	}
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if zeroWidth(r) {
+			return -1
+		}
+		return r
+	}, s))
+}
+
+func zeroWidth(r rune) bool {
+	return r == 0x200b || r == 0x200c || r == 0x200d || r == 0x2060 || r == 0xfeff
+}
