@@ -228,7 +228,7 @@ var attendedValues = map[string]bool{
 
 // attended reads an attendance cell; ok is false for one that says neither.
 func attended(s string) (came, ok bool) {
-	came, ok = attendedValues[key(s)]
+	came, ok = attendedValues[key(dropZeroWidth(s))]
 	return came, ok
 }
 
@@ -243,7 +243,10 @@ var channelNames = map[string]string{
 }
 
 // Channel returns the channel a list's value names, or "".
-func Channel(s string) string { return channelNames[key(s)] }
+//
+// A zero-width character in the cell (copied from a web page) is no part
+// of it, as in an event's name.
+func Channel(s string) string { return channelNames[key(dropZeroWidth(s))] }
 
 func key(s string) string { return strings.ToLower(strings.TrimSpace(norm.NFKC.String(s))) }
 
@@ -272,7 +275,7 @@ func EventID(email, eventName, day string) string {
 // the date was mistyped, and the date is refused.
 func ParseDate(s string, loc *time.Location) (time.Time, error) {
 	in := s
-	s = strings.TrimSpace(norm.NFKC.String(s))
+	s = strings.TrimSpace(norm.NFKC.String(dropZeroWidth(s)))
 	s, wd, said := cutWeekday(s)
 	if cut, sign, hours, mins, ok := zoneOf(s); ok {
 		return instantDay(in, strings.TrimSpace(s[:cut]), sign, hours, mins, wd, said, loc)
@@ -1121,7 +1124,7 @@ func (im *Importer) resolve(ctx context.Context, vid string, t *touch) error {
 // time and zone cut: what imports before zoned times were read as
 // instants filed it on), and whether it says one.
 func writtenDay(s string, loc *time.Location) (time.Time, bool) {
-	s, _, _ = cutWeekday(strings.TrimSpace(norm.NFKC.String(s)))
+	s, _, _ = cutWeekday(strings.TrimSpace(norm.NFKC.String(dropZeroWidth(s))))
 	cut, _, _, _, ok := zoneOf(s)
 	if !ok {
 		return time.Time{}, false

@@ -103,3 +103,19 @@ func TestZeroWidthNameStoredBefore(t *testing.T) {
 		t.Errorf("the stored touch: %v %v", ev.Properties, err)
 	}
 }
+
+// TestZeroWidthInOtherCells: a date, channel or attendance cell copied
+// from a web page with a zero-width character (2026/11/6\u200b, 展示会\u200b,
+// \u200bはい) refused its row ("write はい or いいえ", "write YYYY-MM-DD",
+// "one of exhibition ..."), though the cell reads as the value it is.
+func TestZeroWidthInOtherCells(t *testing.T) {
+	f := newFixture(t)
+	in := "email,event,date,channel,出欠\r\na@example.co.jp,X,2026/11/6\u200b,展示会\u200b,\u200bはい\r\n"
+	res, err := f.im.Import(context.Background(), strings.NewReader(in), Defaults{})
+	if err != nil || res.Imported != 1 || len(res.Errors) != 0 {
+		t.Errorf("%+v %v", res, err)
+	}
+	if _, err := ParseDate("\ufeff2026-11-06", tokyo); err != nil {
+		t.Error(err)
+	}
+}
