@@ -16,6 +16,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -271,10 +272,24 @@ func joinWords(ws []string) string {
 // Excel's CSV): its one column named メールアドレス\t氏名 was taken for the
 // email column, and each row for an address that is none.
 func EmailColumn(header []string) (int, error) {
+	cols, err := EmailColumns(header)
+	if len(cols) == 0 {
+		return -1, err
+	}
+	return cols[0], err
+}
+
+// EmailColumns are the columns of a list's header that hold the person's
+// own email, the one to read first first: EmailColumn's, or the columns
+// of one name numbered by their number (e-mail(1), e-mail(2)). A row
+// whose first is empty is read from the next (a business card with only
+// its second address): the one numbered 1 is the person's when it is
+// filled.
+func EmailColumns(header []string) ([]int, error) {
 	if len(header) == 1 {
 		for _, sep := range []struct{ c, name string }{{"\t", "tabs"}, {";", "semicolons"}} {
 			if strings.Contains(header[0], sep.c) {
-				return -1, fmt.Errorf("the columns are separated by %s, not commas: save the file as CSV (comma-separated)", sep.name)
+				return nil, fmt.Errorf("the columns are separated by %s, not commas: save the file as CSV (comma-separated)", sep.name)
 			}
 		}
 	}
@@ -294,14 +309,14 @@ func EmailColumn(header []string) (int, error) {
 	}
 	switch {
 	case len(best) == 0:
-		return -1, nil
+		return nil, nil
 	case len(best) == 1:
-		return best[0], nil
+		return best, nil
 	}
-	if first, ok := firstNumbered(header, best); ok {
-		return first, nil
+	if numbered, ok := byNumber(header, best); ok {
+		return numbered, nil
 	}
-	return -1, fmt.Errorf("two email columns, %q and %q: keep one", header[best[0]], header[best[1]])
+	return nil, fmt.Errorf("two email columns, %q and %q: keep one", header[best[0]], header[best[1]])
 }
 
 // emailRank is event.EmailKeyRank of a column's name as Header reads it,
@@ -353,21 +368,24 @@ func numberedName(h string) (base string, n int, ok bool) {
 	return strings.TrimRight(k, " _-"), n, true
 }
 
-// firstNumbered is the column numbered 1 of cols when they are one name
-// numbered (メールアドレス1, メールアドレス2), each number once.
-func firstNumbered(header []string, cols []int) (int, bool) {
-	first, base, seen := -1, "", map[int]bool{}
+// byNumber is cols in the order of their numbers when they are one name
+// numbered (メールアドレス1, メールアドレス2), each number once, one of
+// them 1.
+func byNumber(header []string, cols []int) ([]int, bool) {
+	base, number, one := "", map[int]int{}, false
 	for _, c := range cols {
 		b, n, ok := numberedName(header[c])
-		if !ok || seen[n] || base != "" && b != base || b == "" {
-			return -1, false
+		if !ok || b == "" || base != "" && b != base || slices.Contains(slices.Collect(maps.Values(number)), n) {
+			return nil, false
 		}
-		base, seen[n] = b, true
-		if n == 1 {
-			first = c
-		}
+		base, number[c], one = b, n, one || n == 1
 	}
-	return first, first >= 0
+	if !one {
+		return nil, false
+	}
+	sorted := slices.Clone(cols)
+	slices.SortFunc(sorted, func(a, b int) int { return number[a] - number[b] })
+	return sorted, true
 }
 
 // requiredMarks are the marks of a required column, NFKC and lower-cased

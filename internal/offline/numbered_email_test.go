@@ -33,3 +33,25 @@ func TestNumberedEmailColumnsSpelledOtherwise(t *testing.T) {
 		t.Errorf("Email 1 alone: %+v %v", res, err)
 	}
 }
+
+// TestNumberedEmailTheFirstFilled: a business card with only its second
+// address (e-mail(1) empty, e-mail(2) filled) was refused as "\"\" is not
+// an email address"; the first numbered address filled is the person's
+// (the one numbered 1 when both are).
+func TestNumberedEmailTheFirstFilled(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	in := "氏名,e-mail(2),e-mail(1)\r\n山田 太郎,taro@home.example,\r\n佐藤 花子,hanako@home.example,hanako@acme.example\r\n鈴木,,\r\n"
+	res, err := f.im.Import(ctx, strings.NewReader(in), Defaults{Channel: "名刺交換", Event: "名刺", Date: "2026-10-20"})
+	if err != nil || res.Imported != 2 || len(res.Errors) != 1 || res.Errors[0].Line != 4 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	for _, email := range []string{"taro@home.example", "hanako@acme.example"} {
+		if _, err := f.dir.ByEmail(ctx, email); err != nil {
+			t.Errorf("%s: %v", email, err)
+		}
+	}
+	if _, err := f.dir.ByEmail(ctx, "hanako@home.example"); err == nil {
+		t.Error("the second address of a card with both made a person")
+	}
+}

@@ -459,7 +459,8 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	// the only such column. Two of the best rank are refused, as a
 	// recipient list's two email columns are: which is the person's is
 	// not ours to guess.
-	col.email, _ = csvin.EmailColumn(header) // FindHeader's check
+	emails, _ := csvin.EmailColumns(header) // FindHeader's check: one at least
+	col.email = emails[0]
 	inSession, join, leave := false, false, false
 	for i, h := range header {
 		k := csvin.Header(h)
@@ -602,6 +603,14 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			}
 		}
 		rawEmail := get(col.email, "")
+		for _, c := range emails[1:] {
+			// Numbered (e-mail(1), e-mail(2)): the first filled, the
+			// one numbered 1 when it is.
+			if rawEmail != "" {
+				break
+			}
+			rawEmail = get(c, "")
+		}
 		email, err := event.NormalizeEmail(rawEmail)
 		if err != nil {
 			if !absent {

@@ -155,7 +155,7 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 		}
 		return Result{}, fmt.Errorf("no email column: the header has %s; name one of them email or メールアドレス", csvin.Names(header))
 	}
-	emailCol, _ := csvin.EmailColumn(header) // FindHeader's check
+	emailCols, _ := csvin.EmailColumns(header) // FindHeader's check: one at least
 	tokenCol, reasonCol := -1, -1
 	reasonNames := map[string]bool{}
 	for _, n := range append([]string{opts.ReasonColumn}, opts.ReasonNames...) {
@@ -205,6 +205,15 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 			return res, fmt.Errorf("more than %d recipients: split the list, and upload the parts after the first as further parts of the send (add=1)", MaxRows)
 		}
 		rec = csvin.TrimExtra(rec, len(header)) // Excel's empty cells past the header's: no fields more
+		// Numbered (e-mail(1), e-mail(2)): the first filled, the one
+		// numbered 1 when it is.
+		emailCol := emailCols[0]
+		for _, c := range emailCols {
+			if c < len(rec) && strings.TrimSpace(rec[c]) != "" {
+				emailCol = c
+				break
+			}
+		}
 		row := outRow{cells: make([]string, len(out)), mint: -1}
 		copy(row.cells, rec[:min(len(rec), len(header))])
 		reason := ""
