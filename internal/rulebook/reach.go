@@ -75,3 +75,115 @@ func behaviourMost(rules []*BehaviourRule) float64 {
 	}
 	return most
 }
+
+// behaviourLeast is the least behaviour score the behaviour rules give a
+// person in a cycle: 0 when no rule takes points away, else each such
+// rule's bound (its points when once: true, its cap_per_person when it
+// has one) together, or without bound (-Inf). Decay only brings a score
+// nearer 0.
+func behaviourLeast(rules []*BehaviourRule) float64 {
+	least := 0.0
+	for _, r := range rules {
+		if r.Points >= 0 {
+			continue
+		}
+		switch {
+		case r.Once && r.CapPerPerson > 0:
+			least -= math.Min(-r.Points, r.CapPerPerson)
+		case r.Once:
+			least += r.Points
+		case r.CapPerPerson > 0:
+			least -= r.CapPerPerson
+		default:
+			return math.Inf(-1)
+		}
+	}
+	return least
+}
+
+// gradeOf is the grade of a fit score under the thresholds given.
+func gradeOf(score float64, given []GradeThreshold) string {
+	for _, g := range given {
+		if score >= g.Min {
+			return g.Grade
+		}
+	}
+	return BelowGrades
+}
+
+// reachedGrades are the grades a fit score from lo to hi can have: the
+// grade of lo, of hi, and every grade between.
+func reachedGrades(lo, hi float64, given []GradeThreshold) map[string]bool {
+	out := map[string]bool{}
+	in := false
+	var names []string
+	for _, g := range given {
+		names = append(names, g.Grade)
+	}
+	for _, g := range append(names, BelowGrades) {
+		if g == gradeOf(hi, given) {
+			in = true
+		}
+		if in {
+			out[g] = true
+		}
+		if g == gradeOf(lo, given) {
+			break
+		}
+	}
+	return out
+}
+
+// belowFloor lists the grades given below floor (the grade of the least
+// fit score), and D: "C, D" below B.
+func belowFloor(floor string, given []GradeThreshold) string {
+	var out []string
+	for _, g := range given {
+		if g.Grade < floor || g.Grade == floor { // A < B < C: above or at it
+			continue
+		}
+		out = append(out, g.Grade)
+	}
+	return strings.Join(append(out, BelowGrades), ", ")
+}
+
+// namesReached reports whether want names a grade of reached.
+func namesReached(want, reached map[string]bool) bool {
+	for g := range want {
+		if reached[g] {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsForAll reports whether every grade of reached is in want.
+func holdsForAll(want, reached map[string]bool) bool {
+	for g := range reached {
+		if !want[g] {
+			return false
+		}
+	}
+	return true
+}
+
+// threshold is the minimum fit score of grade g, 0 when not given.
+func (r *Rules) threshold(g string) float64 {
+	for _, t := range r.Grades {
+		if t.Grade == g {
+			return t.Min
+		}
+	}
+	return 0
+}
+
+// gradeList is the grades of want, best first: "C, D".
+func gradeList(want map[string]bool) string {
+	var out []string
+	for _, g := range []string{"A", "B", "C", BelowGrades} {
+		if want[g] {
+			out = append(out, g)
+		}
+	}
+	return strings.Join(out, ", ")
+}

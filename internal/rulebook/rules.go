@@ -984,6 +984,23 @@ func Parse(name string, data []byte) (*Rules, error) {
 			}
 		}
 	}
+	// A threshold at or below the least fit score the fit rules give (their
+	// negative points together, 0 without) is met by everyone: the grades
+	// below it are no one's. A condition or a matrix row naming only those
+	// is refused below; else a warning says it.
+	fitLo, fitHi := fitRange(r.Fit)
+	floor := gradeOf(fitLo, r.Grades)
+	reached := reachedGrades(fitLo, fitHi, r.Grades)
+	floorRefused := false
+	// floorFail refuses a condition's grades or a matrix row naming no
+	// grade anyone has, everyone being graded floor or better.
+	floorFail := func(n *yaml.Node, field string, want map[string]bool) {
+		if len(r.Fit) == 0 || floor == BelowGrades || len(want) == 0 || namesReached(want, reached) || p.err != nil {
+			return
+		}
+		floorRefused = true
+		p.fail(n, field, "no one is ever graded %s: grades.%s is %g and the fit rules give at least %g (their negative points together), so everyone is graded %s or better and this never holds; raise grades.%s above %g, or give fit rules negative points", gradeList(want), floor, r.threshold(floor), fitLo, floor, floor, fitLo)
+	}
 	bm := p.fields(top["bant"], "bant", "budget", "authority", "need", "timeframe")
 	for _, k := range []string{"budget", "authority", "need", "timeframe"} {
 		if bm[k] == nil {
@@ -1067,6 +1084,8 @@ func Parse(name string, data []byte) (*Rules, error) {
 				p.fail(m["grades"], f+".grades", "no one is ever graded %s: grades gives no threshold for it, so the condition qualifies no one; add a minimum fit score under grades (grades: {A: 50, B: 30, C: 10})", g)
 			} else if g := unearned(c.Grades, r.Grades); len(r.Fit) == 0 && g != "" {
 				p.fail(m["grades"], f+".grades", "no one is ever graded %s: there are no fit rules, so every fit score is 0 (grade %s) and the condition qualifies no one; add fit rules under fit.rules", g, gradeOfZero(r.Grades))
+			} else {
+				floorFail(m["grades"], f+".grades", c.Grades)
 			}
 		}
 		if v := p.num(m["min_bant"], f+".min_bant"); v < 0 || v > 4 || v != math.Trunc(v) {
@@ -1118,6 +1137,10 @@ func Parse(name string, data []byte) (*Rules, error) {
 					p.fail(mx, f+".matrix", "no one is ever graded %s: grades gives no threshold for it, so the condition qualifies no one; add a minimum fit score under grades (grades: {A: 50, B: 30, C: 10})", g)
 				} else if g := unearned(all, r.Grades); len(r.Fit) == 0 && g != "" && cells > 0 {
 					p.fail(mx, f+".matrix", "no one is ever graded %s: there are no fit rules, so every fit score is 0 (grade %s) and the condition qualifies no one; add fit rules under fit.rules", g, gradeOfZero(r.Grades))
+				}
+				for j := 0; j+1 < len(mx.Content); j += 2 {
+					band := mx.Content[j].Value
+					floorFail(mx.Content[j], f+".matrix."+band, c.Matrix[band])
 				}
 			}
 		}
@@ -1197,6 +1220,9 @@ func Parse(name string, data []byte) (*Rules, error) {
 	}
 	if newBehaviour != nil && r.Recycle.MinNewBehaviour > most && most > 0 {
 		p.fail(newBehaviour, "recycle.min_new_behaviour", "%g, but the behaviour rules give a person at most %g in a cycle (each with points is once: true or has a cap_per_person): a recycled lead never qualifies again; lower it to %g or less", r.Recycle.MinNewBehaviour, most, most)
+	}
+	if len(r.Fit) > 0 && floor != BelowGrades && !floorRefused {
+		p.warn(gm[floor], "grades."+floor, "%g, but the fit rules give at least %g (their negative points together): everyone is graded %s or better, no one %s; raise it above %g, or give fit rules negative points", r.threshold(floor), fitLo, floor, belowFloor(floor, r.Grades), fitLo)
 	}
 	if p.err != nil {
 		return nil, p.err
