@@ -132,3 +132,22 @@ func TestRulesWarningsPrinted(t *testing.T) {
 		t.Errorf("exit %d, %q %q; want 0 and %q", code, out, errs, want)
 	}
 }
+
+// TestEveryoneMQLWarned: a condition of min_behaviour: 0 alone (a
+// threshold lowered to "see what happens") made every identified person an
+// MQL the moment they were identified, and the check passed without a
+// word; it says so on the condition's line, and passes (it may be meant).
+func TestEveryoneMQLWarned(t *testing.T) {
+	good, err := os.ReadFile("../rules.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(good), "    min_behaviour: 40\n    grades: [A, B]\n", "    min_behaviour: 0\n", 1)
+	line := 1 + strings.Count(text[:strings.Index(text, "  - name: hot-and-fit")], "\n")
+	p := write(t, "rules.yaml", text)
+	code, out, errs := check("-rules", p)
+	want := "warning: " + p + ":" + itoa(line) + `: mql[0]: every part holds for anyone whose behaviour score is not below 0 (min_behaviour: 0): every identified person becomes an MQL on identification`
+	if code != 0 || !strings.Contains(out, "ok") || !strings.Contains(errs, want) {
+		t.Errorf("exit %d, %q %q; want 0 and %q", code, out, errs, want)
+	}
+}

@@ -1,6 +1,7 @@
 package rulebook
 
 import (
+	"fmt"
 	"math"
 	"strings"
 )
@@ -184,6 +185,57 @@ func gradeList(want map[string]bool) string {
 		if want[g] {
 			out = append(out, g)
 		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// trivialParts is "" when every part of c holds for anyone whose
+// behaviour score is from 0 to most (the most the behaviour rules give),
+// whatever grade of reached they have; else the first part that does not,
+// as the file writes it (min_behaviour: 40).
+func trivialParts(c *Condition, bands []Band, most float64, reached map[string]bool) string {
+	if c.MinBehaviour != nil && *c.MinBehaviour > 0 {
+		return fmt.Sprintf("min_behaviour: %g", *c.MinBehaviour)
+	}
+	if c.Grades != nil && !holdsForAll(c.Grades, reached) {
+		return "grades: " + gradeList(c.Grades)
+	}
+	if c.MinBANT > 0 {
+		return fmt.Sprintf("min_bant: %d", c.MinBANT)
+	}
+	if c.Matrix != nil {
+		// Bands are highest first: those a score from 0 to most is in
+		// must each take every grade, and 0 must be in one.
+		covered := false
+		for i, b := range bands {
+			if b.Min > most || i > 0 && bands[i-1].Min <= 0 {
+				continue
+			}
+			if !holdsForAll(c.Matrix[b.Name], reached) {
+				return "matrix." + b.Name
+			}
+			if b.Min <= 0 {
+				covered = true
+			}
+		}
+		if !covered {
+			return "matrix"
+		}
+	}
+	return ""
+}
+
+// describeParts is a condition's parts as the file writes them.
+func describeParts(c *Condition) string {
+	var out []string
+	if c.MinBehaviour != nil {
+		out = append(out, fmt.Sprintf("min_behaviour: %g", *c.MinBehaviour))
+	}
+	if c.Grades != nil {
+		out = append(out, "grades: "+gradeList(c.Grades))
+	}
+	if c.Matrix != nil {
+		out = append(out, "matrix")
 	}
 	return strings.Join(out, ", ")
 }

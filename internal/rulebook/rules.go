@@ -1058,9 +1058,17 @@ func Parse(name string, data []byte) (*Rules, error) {
 		c     *Condition
 	}
 	var matrices []cells
+	// Each condition, judged once bands and behaviour are read: does it
+	// hold for everyone on identification?
+	type said struct {
+		node, on *yaml.Node // the condition; on_identification when true
+		field    string
+		c        *Condition
+	}
+	var conds []said
 	for i, n := range p.list(top["mql"], "mql") {
 		f := fmt.Sprintf("mql[%d]", i)
-		m := p.fields(n, f, "name", "label", "min_behaviour", "grades", "min_bant", "matrix")
+		m := p.fields(n, f, "name", "label", "min_behaviour", "grades", "min_bant", "matrix", "on_identification")
 		c := &Condition{Name: p.str(m["name"], f+".name"), Label: p.label(m["label"], f+".label")}
 		if c.Name == "" {
 			p.fail(n, f+".name", "required")
@@ -1147,6 +1155,11 @@ func Parse(name string, data []byte) (*Rules, error) {
 		if c.MinBehaviour == nil && c.Grades == nil && c.MinBANT == 0 && c.Matrix == nil {
 			p.fail(n, f, "a condition needs min_behaviour, grades, min_bant or matrix")
 		}
+		sd := said{node: n, field: f, c: c}
+		if p.boolean(m["on_identification"], f+".on_identification") {
+			sd.on = m["on_identification"]
+		}
+		conds = append(conds, sd)
 		r.MQL = append(r.MQL, c)
 	}
 	var newBehaviour *yaml.Node // recycle.min_new_behaviour, when given
@@ -1216,6 +1229,22 @@ func Parse(name string, data []byte) (*Rules, error) {
 			p.fail(mx.node, mx.field, "no score is ever in band %s: no behaviour rule gives points, so every behaviour score is 0 or less and the condition qualifies no one; add behaviour rules with positive points", strings.Join(above, ", "))
 		default:
 			p.fail(mx.node, mx.field, "no score is ever in band %s: the behaviour rules give a person at most %g (each with points is once: true or has a cap_per_person), so the condition qualifies no one; give a band with grades a min of %g or less, or raise those rules' points or caps", strings.Join(above, ", "), most, most)
+		}
+	}
+	// A condition every part of which holds for anyone whose behaviour
+	// score is not below 0 (min_behaviour: 0, every grade anyone has)
+	// makes every identified person an MQL the moment they are
+	// identified: likely a slip, so said unless the condition says it
+	// means it (on_identification: true), which is refused on a condition
+	// that does not.
+	for _, sd := range conds {
+		narrow := trivialParts(sd.c, r.Bands, most, reached)
+		switch {
+		case p.err != nil:
+		case sd.on != nil && narrow != "":
+			p.fail(sd.on, sd.field+".on_identification", "true, but %s holds only for some people, so not every identified person becomes an MQL on identification: remove on_identification, or that part", narrow)
+		case sd.on == nil && narrow == "":
+			p.warn(sd.node, sd.field, "every part holds for anyone whose behaviour score is not below 0 (%s): every identified person becomes an MQL on identification, whatever they did; raise min_behaviour or narrow the condition, or add on_identification: true to it if that is meant", describeParts(sd.c))
 		}
 	}
 	if newBehaviour != nil && r.Recycle.MinNewBehaviour > most && most > 0 {

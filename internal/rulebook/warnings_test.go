@@ -25,7 +25,7 @@ func TestMisspeltAttributeWarned(t *testing.T) {
 bant:
   budget: {field: budjet}
   need: {field: need}
-mql: [{name: x, grades: [D]}]
+mql: [{name: x, min_bant: 1}]
 `))
 	if err != nil {
 		t.Fatal(err)
