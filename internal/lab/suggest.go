@@ -186,7 +186,13 @@ func (l *Lab) Suggest(ctx context.Context, minOutcomes int) (Suggestions, error)
 					mine = append(mine, f)
 				}
 			}
-			e.Proposal = thresholdProposal(&e, base, *c.MinBehaviour, mine, fmt.Sprintf("mql[%d].min_behaviour", i), lines)
+			var others []*rulebook.Condition
+			for _, o := range l.Rules.MQL {
+				if o != c {
+					others = append(others, o)
+				}
+			}
+			e.Proposal = thresholdProposal(&e, base, *c.MinBehaviour, mine, others, fmt.Sprintf("mql[%d].min_behaviour", i), lines)
 		}
 		s.Items = append(s.Items, e)
 	}
@@ -381,7 +387,14 @@ func pointsProposal(e *Evidence, base float64, field string, lines map[string]sp
 // all MQLs. Without that, a condition whose MQLs sales all rejected was
 // proposed the highest score seen: every MQL below it was rejected, and so
 // was every one above.
-func thresholdProposal(e *Evidence, base, current float64, mine []fate, field string, lines map[string]spot) *Proposal {
+//
+// An MQL below the threshold that another condition of the file holds for
+// at the same moment (its verdict: a grade A person at 45 is also the
+// matrix's warm x A) stays an MQL, under that condition: raising the
+// threshold spares sales nothing there, so it is counted with the MQLs
+// kept. It was counted as dropped, and the proposal claimed rejections
+// spared that a simulation of it did not find.
+func thresholdProposal(e *Evidence, base, current float64, mine []fate, others []*rulebook.Condition, field string, lines map[string]spot) *Proposal {
 	if e.judge(base); e.Answered < MinPerRule {
 		return nil
 	}
@@ -396,17 +409,30 @@ func thresholdProposal(e *Evidence, base, current float64, mine []fate, field st
 		}
 	}
 	sort.Float64s(cands)
-	best, bestScore, bestAcc, bestRej, bestKept, bestKeptAcc := 0.0, 0.0, 0, 0, 0, 0
+	// taken: qualified by another condition at the same moment.
+	taken := func(f fate) bool {
+		for _, o := range others {
+			if o.Holds(f.m.Verdict) {
+				return true
+			}
+		}
+		return false
+	}
+	best, bestScore, bestAcc, bestRej, bestKept, bestKeptAcc, bestTaken := 0.0, 0.0, 0, 0, 0, 0, 0
 	spares := false // some threshold spared enough rejections, but kept MQLs no better
 	for _, t := range cands {
 		acc, rej := 0, 0      // below t: would no longer qualify
-		kept, keptAcc := 0, 0 // at or above t
+		kept, keptAcc := 0, 0 // at or above t, or another condition's
+		byOthers := 0         // of kept, below t
 		for _, f := range mine {
 			switch {
-			case f.m.Verdict.Behaviour >= t:
+			case f.m.Verdict.Behaviour >= t || taken(f):
 				kept++
 				if good(f.o) {
 					keptAcc++
+				}
+				if f.m.Verdict.Behaviour < t {
+					byOthers++
 				}
 			case good(f.o):
 				acc++
@@ -422,7 +448,7 @@ func thresholdProposal(e *Evidence, base, current float64, mine []fate, field st
 			continue // no clear difference between the MQLs it drops and those it keeps
 		}
 		if score := float64(rej - 2*acc); score > bestScore {
-			best, bestScore, bestAcc, bestRej, bestKept, bestKeptAcc = t, score, acc, rej, kept, keptAcc
+			best, bestScore, bestAcc, bestRej, bestKept, bestKeptAcc, bestTaken = t, score, acc, rej, kept, keptAcc, byOthers
 		}
 	}
 	if best == 0 {
@@ -433,8 +459,13 @@ func thresholdProposal(e *Evidence, base, current float64, mine []fate, field st
 		}
 		return nil
 	}
-	e.Verdict += fmt.Sprintf("; below behaviour %g: %d rejected, %d accepted; at or above it: %d of %d accepted", best, bestRej, bestAcc, bestKeptAcc, bestKept)
-	why := fmt.Sprintf("raise condition %q min_behaviour %g -> %g: of its %d answered MQLs, those below %g were %d rejected and %d accepted, those at or above it %d of %d accepted; %s", e.Name, current, best, len(mine), best, bestRej, bestAcc, bestKeptAcc, bestKept, e.summary())
+	if bestTaken == 0 {
+		e.Verdict += fmt.Sprintf("; below behaviour %g: %d rejected, %d accepted; at or above it: %d of %d accepted", best, bestRej, bestAcc, bestKeptAcc, bestKept)
+		why := fmt.Sprintf("raise condition %q min_behaviour %g -> %g: of its %d answered MQLs, those below %g were %d rejected and %d accepted, those at or above it %d of %d accepted; %s", e.Name, current, best, len(mine), best, bestRej, bestAcc, bestKeptAcc, bestKept, e.summary())
+		return at.propose(field, current, best, why)
+	}
+	e.Verdict += fmt.Sprintf("; below behaviour %g and no other condition's: %d rejected, %d accepted; kept (at or above it, or %d below it another condition qualifies as well): %d of %d accepted", best, bestRej, bestAcc, bestTaken, bestKeptAcc, bestKept)
+	why := fmt.Sprintf("raise condition %q min_behaviour %g -> %g: of its %d answered MQLs, those below %g that no other condition qualifies were %d rejected and %d accepted, those kept (at or above it, or %d below it that another condition qualifies as well and stay MQLs under it) %d of %d accepted; %s", e.Name, current, best, len(mine), best, bestRej, bestAcc, bestTaken, bestKeptAcc, bestKept, e.summary())
 	return at.propose(field, current, best, why)
 }
 

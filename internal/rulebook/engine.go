@@ -595,6 +595,14 @@ func (e *Engine) waiting(st *State, now time.Time) string {
 	return ""
 }
 
+// Holds reports whether the condition holds for a verdict's behaviour
+// score, grade, band and BANT count, as EvaluateState judges it (an
+// exclusion and a recycle's wait aside).
+func (c *Condition) Holds(v qualify.Verdict) bool {
+	_, ok := c.holds(v, nil)
+	return ok
+}
+
 func (c *Condition) holds(v qualify.Verdict, bant []string) ([]string, bool) {
 	var facts []string
 	if c.MinBehaviour != nil {
