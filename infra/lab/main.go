@@ -115,10 +115,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, now fun
 	}
 	code := 0
 	if rep.Exceeds(bound) {
-		fmt.Fprintf(stderr, "lab: the MQL count moves %+.1f%%, beyond the %.1f%% allowed (-max-change)\n", rep.Change*100, bound*100)
+		fmt.Fprintf(stderr, "lab: the MQL count moves %s (%d -> %d), beyond the %.1f%% allowed (-max-change)\n", rep.ChangeText(), rep.Current.MQLs, rep.Candidate.MQLs, bound*100)
 		code = 1
 	} else {
-		fmt.Fprintf(stderr, "lab: the MQL count moves %+.1f%%, within %.1f%%\n", rep.Change*100, bound*100)
+		fmt.Fprintf(stderr, "lab: the MQL count moves %s (%d -> %d), within %.1f%%\n", rep.ChangeText(), rep.Current.MQLs, rep.Candidate.MQLs, bound*100)
 	}
 	if dead := unmatched(rep.Matches()); len(dead) > 0 && !*allowUnmatched {
 		// A URL glob with a typo (/pricng) moves no MQL count, so the bound

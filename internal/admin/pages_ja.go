@@ -323,6 +323,7 @@ var ja = map[string]string{
 	"matched no event":          "一致したイベントなし",
 	"not in the candidate":      "案にはない",
 	"new in the candidate":      "案で追加",
+	"from none":                 "0 件から",
 	"Fit rules: people matched": "属性ルールごとの一致した人数",
 	"The people replayed whose attributes of today each fit rule matched, with points or without. A rule of the candidate that matched nobody scores nobody: check that its attribute is one people have (a form field that maps to it? see form_fields) and its values are ones they gave.": "再生した人のうち、現在の属性に各属性ルール（fit）が一致した人数です（点数が 0 のものも含みます）。一致した人が 0 人の案のルールは誰にも加点しません。attribute が実際に人が持っている属性か（対応するフォーム項目はあるか。form_fields を参照）、値が実際に入力された値かを確認してください。",
 	"Fit rule":       "属性ルール",

@@ -748,6 +748,19 @@ func (r Report) Exceeds(max float64) bool {
 	return math.Abs(change) > max+1e-9
 }
 
+// FromNone reports whether the replay under the rules in force raised no
+// MQL and the candidate's some: Change is then 1, which is no +100%.
+func (r Report) FromNone() bool { return r.Current.MQLs == 0 && r.Candidate.MQLs > 0 }
+
+// ChangeText is Change as the CLI and the page say it: "+12.5%", or
+// "from none".
+func (r Report) ChangeText() string {
+	if r.FromNone() {
+		return "from none"
+	}
+	return fmt.Sprintf("%+.1f%%", r.Change*100)
+}
+
 // Text is the report as a reviewer reads it in a pull request's CI log.
 func (r Report) Text() string {
 	var b strings.Builder
@@ -757,8 +770,8 @@ func (r Report) Text() string {
 		fmt.Fprintf(&b, " (incomplete: continue after %s)", r.Next)
 	}
 	fmt.Fprintf(&b, "; history window %.1f weeks\n\n", r.Weeks)
-	fmt.Fprintf(&b, "MQLs: %d -> %d (%+.1f%%); people qualified %d -> %d; weekly load on sales %.2f -> %.2f\n",
-		r.Current.MQLs, r.Candidate.MQLs, r.Change*100, r.Current.People, r.Candidate.People, r.Current.PerWeek, r.Candidate.PerWeek)
+	fmt.Fprintf(&b, "MQLs: %d -> %d (%s); people qualified %d -> %d; weekly load on sales %.2f -> %.2f\n",
+		r.Current.MQLs, r.Candidate.MQLs, r.ChangeText(), r.Current.People, r.Candidate.People, r.Current.PerWeek, r.Candidate.PerWeek)
 	fmt.Fprintf(&b, "MQLs raised (stored): %d, of %d people\n", r.Stored.MQLs, r.Stored.People)
 	b.WriteString("(stored: each MQL under the condition that raised it, as the rules page counts; replayed: events under each file, today's attributes)\n")
 	for _, t := range []struct {
