@@ -839,7 +839,14 @@ func (r Report) Text() string {
 			// By id, not email: this text ends in pull-request CI logs,
 			// which an erasure cannot reach (the workspace finds the id).
 			// Dated in the configured zone, as the history beside it.
-			fmt.Fprintf(&b, "  %s %s %s %s [%s]\n", p.At.In(cmp.Or(r.loc, time.UTC)).Format("2006-01-02"), p.ID, p.Condition, p.Stage, strings.Join(p.History, "; "))
+			// Sales' history when there is one: a bare "[]" after most
+			// people who would become MQLs (leads sales never saw) read
+			// as something missing.
+			hist := ""
+			if len(p.History) > 0 {
+				hist = " [" + strings.Join(p.History, "; ") + "]"
+			}
+			fmt.Fprintf(&b, "  %s %s %s %s%s\n", p.At.In(cmp.Or(r.loc, time.UTC)).Format("2006-01-02"), p.ID, p.Condition, p.Stage, hist)
 		}
 	}
 	return b.String()
