@@ -18,8 +18,19 @@ import (
 
 func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// The first Ctrl-C (or SIGTERM) stops gracefully; a second one, while
+	// that waits, stops at once (shutdown).
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-sigs:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	getenv, err := app.Getenv(ctx) // BATON_SECRETS_ARN works here too
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -37,8 +48,37 @@ func main() {
 	}
 	banner(os.Stdout, cfg, s.URL)
 	<-ctx.Done()
-	if err := s.Close(); err != nil {
+	log.Info("stopping: waiting for requests in flight and the change feed (Ctrl-C again stops at once)")
+	if err := shutdown(s, sigs, log); err != nil {
 		log.Error("shutdown", "err", err)
+	}
+}
+
+// stoppable is the running stack, as shutdown stops it.
+type stoppable interface {
+	Close() error // waits for requests in flight and the change feed
+	Abort() error // does not wait; closes the store
+	InFlight() int
+}
+
+// shutdown stops s gracefully, unless another signal comes meanwhile: then
+// it stops at once, saying what it did not wait for. An operator's second
+// Ctrl-C was ignored until the requests in flight and the feed were done.
+// Either way the store is closed (what was committed stays).
+func shutdown(s stoppable, sigs <-chan os.Signal, log *slog.Logger) error {
+	done := make(chan error, 1)
+	go func() { done <- s.Close() }()
+	select {
+	case err := <-done:
+		return err
+	case sig := <-sigs:
+		n := s.InFlight()
+		req := "requests"
+		if n == 1 {
+			req = "request"
+		}
+		log.Warn(fmt.Sprintf("second interrupt (%v): exiting without waiting for %d %s / the feed; the store is closed, what was committed is kept", sig, n, req))
+		return s.Abort()
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/baton-hq/baton/internal/admin"
@@ -39,6 +40,10 @@ type Stack struct {
 	ln      net.Listener
 	stop    context.CancelFunc
 	wg      sync.WaitGroup
+
+	inFlight  atomic.Int64 // requests being answered (Abort names how many it cuts off)
+	closeOnce sync.Once    // the store is closed once, by Close or Abort, whichever comes first
+	closeErr  error
 }
 
 // A request's line and headers are bounded at maxHead, answered 431 in
@@ -101,8 +106,13 @@ func start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func()
 			a.Admin.SiteHosts = append(a.Admin.SiteHosts, strings.ToLower(u.Hostname()))
 		}
 	}
+	h := httpx.TakeOriginHandler(a.Collect.RefusalsReadable(cfg.BasePath, httpx.LimitHead(maxHead, guard(cfg, now, a.Handler(routes), a.Admin))))
 	s.srv = &http.Server{
-		Handler:           httpx.TakeOriginHandler(a.Collect.RefusalsReadable(cfg.BasePath, httpx.LimitHead(maxHead, guard(cfg, now, a.Handler(routes), a.Admin)))),
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			s.inFlight.Add(1)
+			defer s.inFlight.Add(-1)
+			h.ServeHTTP(w, r)
+		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -279,8 +289,36 @@ func (s *Stack) Close() error {
 	if a := s.App.Admin.Audit; a != nil {
 		err = errors.Join(err, a.Flush(ctx)) // refused attempts counted and not yet written
 	}
-	if cerr := s.App.Close(); err == nil {
+	if cerr := s.closeStore(); err == nil {
 		err = cerr
 	}
 	return err
+}
+
+// InFlight is how many requests are being answered now.
+func (s *Stack) InFlight() int { return int(s.inFlight.Load()) }
+
+// Abort stops at once, as a second Ctrl-C during Close asks: connections
+// are closed without waiting for their requests (none of them was
+// answered, so none was acknowledged), the change feed and the other
+// background work are told to stop and not waited for, and the store is
+// closed. Closing the embedded store waits for a commit under way, so what
+// was committed (every request answered as stored) is on disk; a change
+// the feed had not handled stays on it and is handled at the next start.
+// It may be called while Close waits.
+func (s *Stack) Abort() error {
+	err := s.srv.Close()
+	s.stop()
+	if a := s.App.Admin.Audit; a != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		err = errors.Join(err, a.Flush(ctx))
+		cancel()
+	}
+	return errors.Join(err, s.closeStore())
+}
+
+// closeStore closes the App (the store) once.
+func (s *Stack) closeStore() error {
+	s.closeOnce.Do(func() { s.closeErr = s.App.Close() })
+	return s.closeErr
 }
