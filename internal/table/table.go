@@ -19,6 +19,10 @@ import (
 var (
 	ErrNotFound        = errors.New("table: item not found")
 	ErrConditionFailed = errors.New("table: condition failed")
+	// ErrWriteFailed marks a write the store could not commit (the
+	// embedded store's disk full, its file unwritable), as against one it
+	// refused: the error wraps the cause too.
+	ErrWriteFailed = errors.New("table: the store could not write")
 )
 
 // Item is one stored row. Data is an opaque document (JSON in practice);

@@ -29,6 +29,7 @@ import (
 	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/secrets"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/table/writelog"
 	"github.com/baton-hq/baton/internal/visitor"
 )
 
@@ -96,6 +97,18 @@ func New(cfg *config.Config, tbl table.Table, log *slog.Logger, now func() time.
 		log = slog.Default()
 	}
 	now = clock.Or(now)
+	if w, ok := tbl.(interface{ OnWriteState(func(error)) }); ok {
+		// The embedded store with its disk full: the first failed write
+		// is logged, then one line a minute, and once when it writes
+		// again, not a line per failed request.
+		wl := writelog.New(log.Handler(), now)
+		log = slog.New(wl)
+		w.OnWriteState(func(err error) {
+			if err == nil {
+				wl.Recovered()
+			}
+		})
+	}
 	c := &Core{Config: cfg, Table: tbl, Log: log, Now: now, closers: []func() error{tbl.Close}}
 	cal, err := cfg.File.Cal()
 	if err != nil {

@@ -3,9 +3,9 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -20,8 +20,12 @@ import (
 // collection answers a JSON 503 and /healthz, which said "ok" all along,
 // answers 503 naming the cause; once there is room again the next event is
 // stored and /healthz is ok.
+//
+// Meanwhile the log says it once, not a line per refused request, and once
+// when the store writes again (writelog: a line a minute in between).
 func TestHealthzSaysStoreCannotWrite(t *testing.T) {
-	c, err := newCore(t, "", io.Discard)
+	var logs bytes.Buffer
+	c, err := newCore(t, "", &logs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,6 +71,11 @@ func TestHealthzSaysStoreCannotWrite(t *testing.T) {
 	if refused.Code != http.StatusServiceUnavailable || json.Unmarshal(refused.Body.Bytes(), &body) != nil || body["error"] == "" {
 		t.Fatalf("POST /e with the store full: %d %q, want a JSON 503", refused.Code, refused.Body)
 	}
+	for i := range 50 { // a busy site's next requests
+		if w := do("POST", "/e", pv(10000+i)); w.Code != http.StatusServiceUnavailable {
+			t.Fatalf("POST /e %d with the store full: %d", i, w.Code)
+		}
+	}
 	code, m := health()
 	if code != http.StatusServiceUnavailable || m["status"] != "failing" || !strings.Contains(m["store"], "file too large") {
 		t.Fatalf("healthz with the store full: %d %v, want 503 saying the store cannot write", code, m)
@@ -78,5 +87,17 @@ func TestHealthzSaysStoreCannotWrite(t *testing.T) {
 	}
 	if code, m := health(); code != 200 || m["status"] != "ok" {
 		t.Fatalf("healthz with room again: %d %v", code, m)
+	}
+	var failed, again int
+	for _, l := range strings.Split(logs.String(), "\n") {
+		switch {
+		case strings.Contains(l, "file too large") && strings.Contains(l, `"level":"ERROR"`):
+			failed++
+		case strings.Contains(l, "the store writes again: 51 writes failed"):
+			again++
+		}
+	}
+	if failed != 1 || again != 1 {
+		t.Errorf("logged %d lines of failed writes and %d of the store writing again, want one each:\n%s", failed, again, logs.String())
 	}
 }

@@ -48,6 +48,7 @@ type Table struct {
 
 	commits chan commit                  // writes waiting for the committer (commitLoop)
 	failing atomic.Pointer[writeFailure] // set while commits fail (disk full, file unwritable); see WriteFailure
+	watch   atomic.Pointer[func(error)]  // told when commits start failing and when they succeed again (OnWriteState)
 	gather  func()                       // the committer's wait for company (tests hand their own)
 	closed  bool                         // set under mu by Close: no write is queued after it
 }
@@ -891,15 +892,34 @@ func (t *Table) update(db *bolt.DB, fn func(*bolt.Tx) error) error {
 	})
 	switch {
 	case err == nil:
-		if t.failing.Load() != nil {
-			t.failing.Store(nil)
+		if t.failing.Load() != nil && t.failing.Swap(nil) != nil {
+			t.told(nil)
 		}
 	case fnErr == nil && !errors.Is(err, bolterrors.ErrDatabaseNotOpen):
-		if t.failing.Load() == nil {
-			t.failing.Store(&writeFailure{since: t.now(), err: err})
+		if t.failing.Load() == nil && t.failing.CompareAndSwap(nil, &writeFailure{since: t.now(), err: err}) {
+			t.told(err)
 		}
+		err = notWritten{err}
 	}
 	return err
+}
+
+// notWritten is a commit that failed: its cause's text, and
+// table.ErrWriteFailed as well as the cause for errors.Is.
+type notWritten struct{ err error }
+
+func (e notWritten) Error() string   { return e.err.Error() }
+func (e notWritten) Unwrap() []error { return []error{e.err, table.ErrWriteFailed} }
+
+// OnWriteState has fn told when commits start failing (the cause) and when
+// one succeeds again (nil): the log says so once (internal/table/writelog)
+// rather than a line per failed request.
+func (t *Table) OnWriteState(fn func(failing error)) { t.watch.Store(&fn) }
+
+func (t *Table) told(err error) {
+	if fn := t.watch.Load(); fn != nil {
+		(*fn)(err)
+	}
 }
 
 // writeFailure is the store's failing to commit: since when, and why.
