@@ -143,8 +143,10 @@ func TestSendToConnectedAfterOnSQS(t *testing.T) {
 		t.Fatalf("the table's push queue holds %d messages (%v): the admin function's send did not go to SQS", n, err)
 	}
 	// Sent again before the push function ran: SQS cannot tell a repeat
-	// (sqsrelay.Relay.SendBody), so it is queued too (locally the table's
-	// queue answers 409); the delivery record makes it one delivery.
+	// (sqsrelay.Relay.SendBody), so it is queued too, answered 202 as
+	// locally (where the table's queue keeps one: internal/admin
+	// TestSendQueuedAlreadyIsAccepted); the delivery record makes it one
+	// delivery.
 	if code, body := send("webhook", bearer()); code != 202 {
 		t.Fatalf("a second send while the first is queued: %d %s", code, body)
 	}

@@ -220,8 +220,9 @@ func (h *Handler) mqlDeliveries(w http.ResponseWriter, r *http.Request) {
 // after it (its state not_sent): the push worker delivers it as any,
 // with its record, retries and dead letter. Refused (4xx, saying why)
 // for no such MQL or connector, a person erased or who withdrew consent,
-// a connector that has it or is being handed it, or a send queued
-// already. A browser's form comes back to the MQL list saying so.
+// or a connector that has it or is being handed it; a send queued already
+// is answered as the first was. A browser's form comes back to the MQL
+// list saying so.
 func (h *Handler) sendTo(w http.ResponseWriter, r *http.Request) {
 	mqlID, conn := r.PathValue("id"), r.PathValue("connector")
 	var status int
@@ -243,7 +244,16 @@ func (h *Handler) sendTo(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &refused):
 		status, why, msg = http.StatusConflict, refused.Code, refused.Why
 	case errors.Is(err, queue.ErrDuplicate):
-		status, why, msg = http.StatusConflict, "queued", "this MQL's send to "+conn+" is queued already: the push worker delivers it shortly"
+		// Queued already (a double click, a client's retry after a lost
+		// answer): what was asked holds, the MQL goes to the connector
+		// once. 202 as on AWS, where SQS cannot tell a repeat and the
+		// delivery record makes the two sends one delivery; a 409 here
+		// read as a refusal to a client that then retried or gave up.
+		auditResult(w, audit.ResultNotApplied, auditWhy["send:queued"])
+		if !backToMQLs(w, r, url.Values{"send_failed": {mqlID}, "connector": {conn}, "why": {"queued"}}) {
+			httpx.JSON(w, http.StatusAccepted, map[string]any{"queued": id, "mqlId": mqlID, "connector": conn})
+		}
+		return
 	default:
 		auditResult(w, audit.ResultFailed, "")
 		if !backToMQLs(w, r, url.Values{"send_failed": {mqlID}, "connector": {conn}, "why": {"failed"}}) {
