@@ -543,7 +543,7 @@ func (h *Handler) inboxCampaigns(ctx context.Context, leads []inboxLead) (map[st
 	ids := map[string]bool{}
 	var v inboxView
 	for _, l := range leads {
-		for _, a := range l.Activity {
+		for _, a := range append(slices.Clone(l.Activity), l.AfterMQL...) {
 			if c := v.ActivityCampaign(a); c != "" {
 				ids[c] = true
 			}

@@ -62,6 +62,10 @@ func (w *Webhook) leadInZone(l push.Lead) push.Lead {
 	for i := range l.Activity {
 		l.Activity[i].At = push.InZone(l.Activity[i].At, loc)
 	}
+	l.AfterMQL = slices.Clone(l.AfterMQL)
+	for i := range l.AfterMQL {
+		l.AfterMQL[i].At = push.InZone(l.AfterMQL[i].At, loc)
+	}
 	if l.Recycled != nil {
 		r := *l.Recycled
 		r.At = push.InZone(r.At, loc)

@@ -80,9 +80,17 @@ type Lead struct {
 	// FirstTouch and LastTouch are the person's touches up to the MQL;
 	// a person without any (a lead imported, a form with no visit
 	// before it) has none: absent from the JSON, not a touch of zero time.
-	FirstTouch Touch      `json:"firstTouch,omitzero"`
-	LastTouch  Touch      `json:"lastTouch,omitzero"`
-	Activity   []Activity `json:"activity"` // newest first
+	FirstTouch Touch `json:"firstTouch,omitzero"`
+	LastTouch  Touch `json:"lastTouch,omitzero"`
+	// Activity is what the person did up to the MQL (QualifiedAt), newest
+	// first: why they qualified. What they did after it and before the
+	// lead was built (a late batch's MQL is dated days before its
+	// hand-off; scoring runs after the event) is AfterMQL, never mixed in:
+	// sales read a page viewed after the MQL as part of its reason.
+	Activity []Activity `json:"activity"`
+	// AfterMQL is the activity after the MQL's moment up to the lead's
+	// hand-off, newest first, at most maxAfterMQL; shown apart, labelled.
+	AfterMQL []Activity `json:"afterMql,omitempty"`
 	// Reinquiries are the forms the person sent after this MQL reached
 	// the built-in inbox (Inbox.PushActivity), newest first, at most
 	// maxInboxReinquiries: the inbox's card says they came back. Only
@@ -231,9 +239,19 @@ func (l Lead) Summary() string {
 	if l.LastTouch.Channel != "" || l.LastTouch.Source != "" || l.LastTouch.Referrer != "" {
 		fmt.Fprintf(&b, w.last, l.LastTouch.describe(w, l))
 	}
-	shown := make([]time.Time, 0, summaryLines)
-	for i := 0; i < len(l.Activity) && i < summaryLines; i++ {
-		shown = append(shown, l.Activity[i].At)
+	why, since := l.UpToMQL(), l.SinceMQL()
+	if len(since) > maxAfterMQL {
+		since = since[:maxAfterMQL]
+	}
+	if len(why) > summaryLines {
+		why = why[:summaryLines]
+	}
+	shown := make([]time.Time, 0, len(why)+len(since))
+	for _, a := range why {
+		shown = append(shown, a.At)
+	}
+	for _, a := range since {
+		shown = append(shown, a.At)
 	}
 	if zones := calendar.AbbreviationsOf(shown...); zones != "" {
 		// The times below are in the configured timezone; which one is said
@@ -244,10 +262,19 @@ func (l Lead) Summary() string {
 	} else {
 		b.WriteString(w.recent)
 	}
-	for i, a := range l.Activity {
-		if i == summaryLines {
-			break
-		}
+	l.writeActivity(&b, w, why)
+	if len(since) > 0 {
+		// Not why they qualified: what they did after it, before the lead
+		// reached sales (a late MQL's hand-off is days after it).
+		b.WriteString(w.after)
+		l.writeActivity(&b, w, since)
+	}
+	return b.String()
+}
+
+// writeActivity writes the activity lines of as, newest first.
+func (l Lead) writeActivity(b *strings.Builder, w summaryWords, as []Activity) {
+	for _, a := range as {
 		what := a.Title
 		if what == "" {
 			what = a.Name
@@ -272,7 +299,6 @@ func (l Lead) Summary() string {
 		}
 		b.WriteString(strings.Join(line, " ") + "\n")
 	}
-	return b.String()
 }
 
 // when is an activity's time on a summary's line: its day alone for an
@@ -288,6 +314,43 @@ func when(typ string, at time.Time) string {
 
 // summaryLines is how many of the activity (newest first) Summary writes.
 const summaryLines = 15
+
+// maxAfterMQL is how many of the activity after the MQL a lead keeps
+// (AfterMQL), and Summary writes.
+const maxAfterMQL = 5
+
+// UpToMQL is the lead's activity up to its MQL (QualifiedAt), newest
+// first: what it qualified on. A lead stored before AfterMQL was kept held
+// the later activity in Activity: it is left out here.
+func (l Lead) UpToMQL() []Activity {
+	if l.QualifiedAt.IsZero() {
+		return l.Activity
+	}
+	out := make([]Activity, 0, len(l.Activity))
+	for _, a := range l.Activity {
+		if !a.At.After(l.QualifiedAt) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// SinceMQL is the lead's activity after its MQL up to its hand-off, newest
+// first: AfterMQL, with the later lines a lead stored before it was kept
+// held in Activity.
+func (l Lead) SinceMQL() []Activity {
+	out := slices.Clone(l.AfterMQL)
+	if l.QualifiedAt.IsZero() {
+		return out
+	}
+	for _, a := range l.Activity {
+		if a.At.After(l.QualifiedAt) {
+			out = append(out, a)
+		}
+	}
+	slices.SortStableFunc(out, func(x, y Activity) int { return y.At.Compare(x.At) })
+	return out
+}
 
 // maxCampaignText bounds a campaign's name or utm_campaign (up to 256
 // bytes as the collector keeps it) on a summary's line: fifteen lines of
@@ -355,6 +418,7 @@ func withoutUTM(u string) string {
 type summaryWords struct {
 	mql, sep, again, on, why, recycled, scores, first, last, recent string
 	recentIn                                                        string // the heading, naming the times' zone
+	after                                                           string // the heading of the activity after the MQL, before the hand-off
 	page, referrer                                                  string // a touch's page, after its channel; its referrer, when that is all it has
 	minutes                                                         string // how long an offline touch lasted, after its name
 	campaign                                                        string // the campaign an activity came with, after its page
@@ -370,7 +434,7 @@ var (
 		again: "Qualified again (MQL %d): sales marked the previous MQL %s%s", on: " on %s", why: " (%s)",
 		recycled: "; it was recycled, and this MQL rests on activity since\n",
 		scores:   "Behaviour %s, fit %s (grade %s)\n", first: "First touch: %s\n", last: "Last touch: %s\n", recent: "Recent activity:\n",
-		recentIn: "Recent activity (times in %s):\n", page: " (%s)", referrer: "referrer ", minutes: " (%d min)", campaign: "(campaign: %s)",
+		recentIn: "Recent activity (times in %s):\n", after: "After the MQL, before the hand-off (not part of why it qualified):\n", page: " (%s)", referrer: "referrer ", minutes: " (%d min)", campaign: "(campaign: %s)",
 		matrix:  "matrix cell %s x %s",
 		offsite: event.OffsiteMark("en"),
 		phrase:  func(s string) string { return s },
@@ -381,7 +445,7 @@ var (
 		again: "再度の MQL（%d 回目）：前回の MQL を営業が「%s」とした%s", on: "（%s）", why: "。理由：%s",
 		recycled: "。ナーチャリングに戻した後の行動による MQL です\n",
 		scores:   "行動スコア %s、適合度 %s（グレード %s）\n", first: "最初の接点：%s\n", last: "直近の接点：%s\n", recent: "最近の行動：\n",
-		recentIn: "最近の行動（時刻は %s）：\n", page: "（%s）", referrer: "参照元 ", minutes: "（%d 分）", campaign: "（キャンペーン：%s）",
+		recentIn: "最近の行動（時刻は %s）：\n", after: "MQL の後、引き渡しまでの行動（MQL の理由には含みません）：\n", page: "（%s）", referrer: "参照元 ", minutes: "（%d 分）", campaign: "（キャンペーン：%s）",
 		matrix:  "マトリクス：行動帯 %s × グレード %s",
 		offsite: event.OffsiteMark("ja"),
 		phrase:  jatext.Or,
@@ -1430,7 +1494,8 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 		if ev.Flagged() || ev.Type == event.Identify {
 			continue
 		}
-		if len(l.Activity) < 50 {
+		after := ev.Timestamp.After(m.At)
+		if after && len(l.AfterMQL) < maxAfterMQL || !after && len(l.Activity) < 50 {
 			name := ev.Name
 			if ev.Type == event.Offline { // the exhibition or seminar, where sales meets them
 				name, _ = ev.Properties["event"].(string)
@@ -1440,9 +1505,13 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 				a.Campaign = c // the click's campaign: its link may add no utm_campaign
 			}
 			a.Minutes, _ = ev.Minutes() // how long they stayed in the webinar: sales' opening
-			l.Activity = append(l.Activity, a)
+			if after {
+				l.AfterMQL = append(l.AfterMQL, a)
+			} else {
+				l.Activity = append(l.Activity, a)
+			}
 		}
-		if w.Touches == nil {
+		if w.Touches == nil && !after { // the touches up to the MQL, as qualify's are
 			if qt, ok := w.Referrals.TouchOf(ev); ok {
 				if l.LastTouch.At.IsZero() {
 					l.LastTouch = fromTouch(qt, ev.URL, ev.Referrer)
