@@ -338,7 +338,7 @@ func TestHubSpotNoteHeadingSaysItIsBack(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for i, want := range []string{"<p><b>MQL: hot-and-fit</b></p>", "<p><b>再度の MQL（2 回目）：hot-and-fit</b></p>"} {
+	for i, want := range []string{"<p><b>MQL：hot-and-fit</b></p>", "<p><b>再度の MQL（2 回目）：hot-and-fit</b></p>"} {
 		if body := f.Notes[i]["properties"].(map[string]any)["hs_note_body"].(string); !strings.HasPrefix(body, want) {
 			t.Errorf("note %d: %.80s, want it headed %s", i, body, want)
 		}

@@ -161,9 +161,9 @@ func TestWebhookNamesTheLead(t *testing.T) {
 		subject, line string
 	}{
 		{"ja", map[string]string{"last_name": "山田", "first_name": "太郎", "company": "アクメ株式会社"},
-			"MQL: 山田 太郎（アクメ株式会社）— hot-and-fit", "リード：山田 太郎（アクメ株式会社）\n"},
+			"MQL：山田 太郎（アクメ株式会社）— hot-and-fit", "リード：山田 太郎（アクメ株式会社）\n"},
 		{"ja", map[string]string{"name": "山田 太郎", "company": "アクメ株式会社", "title": "部長"},
-			"MQL: 山田 太郎（アクメ株式会社・部長）— hot-and-fit", "リード：山田 太郎（アクメ株式会社・部長）\n"},
+			"MQL：山田 太郎（アクメ株式会社・部長）— hot-and-fit", "リード：山田 太郎（アクメ株式会社・部長）\n"},
 		{"en", map[string]string{"name": "Taro\nYamada", "company": "Acme evil.com/login", "title": "CTO"},
 			"MQL: Taro Yamada (Acme [other site, unverified] evil[.]com/login, CTO) — hot-and-fit", "Lead: Taro Yamada (Acme [other site, unverified] evil[.]com/login, CTO)\n"},
 		{"en", map[string]string{}, "MQL: hanako@example.co.jp — hot-and-fit", "Lead: hanako@example.co.jp\n"},

@@ -60,7 +60,7 @@ func TestSFATextsUseRuleLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := l.Subject(), "MQL: 行動・適合度ともに高い"; got != want {
+	if got, want := l.Subject(), "MQL：行動・適合度ともに高い"; got != want {
 		t.Errorf("subject %q, want %q", got, want)
 	}
 	sum := l.Summary()

@@ -174,12 +174,12 @@ const MaxErrorText = 2048
 // subject): its condition, and whether it qualified again after sales
 // sent it back (sales filtering their Tasks see a returning lead as such).
 func (l Lead) Subject() string {
-	if l.Recycled == nil {
-		return "MQL: " + l.condition()
-	}
 	w := english
 	if l.Lang == "ja" {
 		w = japanese
+	}
+	if l.Recycled == nil {
+		return fmt.Sprintf(w.subject, l.condition())
 	}
 	return fmt.Sprintf(w.subjectAgain, l.Cycle, l.condition())
 }
@@ -220,6 +220,11 @@ func (l Lead) Summary() string {
 		reasons[i] = event.Unlinked(l.reason(r, w), l.Sites, w.offsite)
 	}
 	fmt.Fprintf(&b, w.mql, l.condition(), strings.Join(reasons, w.sep))
+	if !l.QualifiedAt.IsZero() {
+		// When they qualified, in the configured zone, named: sales reading
+		// only the activity's times could not tell which line made the MQL.
+		fmt.Fprintf(&b, w.at, l.QualifiedAt.Format("2006-01-02 15:04 MST"))
+	}
 	if r := l.Recycled; r != nil {
 		on := "" // a verdict of unknown date says none, not 0001-01-01
 		if !r.At.IsZero() {
@@ -422,7 +427,8 @@ type summaryWords struct {
 	page, referrer                                                  string // a touch's page, after its channel; its referrer, when that is all it has
 	minutes                                                         string // how long an offline touch lasted, after its name
 	campaign                                                        string // the campaign an activity came with, after its page
-	subjectAgain                                                    string
+	subject, subjectAgain                                           string
+	at                                                              string // when the lead qualified
 	matrix                                                          string // a matrix cell's fact, its band by label
 	offsite                                                         string // marks a URL not on the team's sites (event.OffsiteURL), as the workspace does
 	phrase, name                                                    func(string) string
@@ -430,7 +436,7 @@ type summaryWords struct {
 
 var (
 	english = summaryWords{
-		mql: "MQL (%s): %s\n", sep: "; ", subjectAgain: "MQL again (MQL %d): %s",
+		mql: "MQL (%s): %s\n", at: "Qualified: %s\n", sep: "; ", subject: "MQL: %s", subjectAgain: "MQL again (MQL %d): %s",
 		again: "Qualified again (MQL %d): sales marked the previous MQL %s%s", on: " on %s", why: " (%s)",
 		recycled: "; it was recycled, and this MQL rests on activity since\n",
 		scores:   "Behaviour %s, fit %s (grade %s)\n", first: "First touch: %s\n", last: "Last touch: %s\n", recent: "Recent activity:\n",
@@ -441,7 +447,7 @@ var (
 		name:    func(k string) string { return jatext.Name("en", k) },
 	}
 	japanese = summaryWords{
-		mql: "MQL（%s）：%s\n", sep: "／", subjectAgain: "再度の MQL（%d 回目）：%s",
+		mql: "MQL（%s）：%s\n", at: "MQL になった日時：%s\n", sep: "／", subject: "MQL：%s", subjectAgain: "再度の MQL（%d 回目）：%s",
 		again: "再度の MQL（%d 回目）：前回の MQL を営業が「%s」とした%s", on: "（%s）", why: "。理由：%s",
 		recycled: "。ナーチャリングに戻した後の行動による MQL です\n",
 		scores:   "行動スコア %s、適合度 %s（グレード %s）\n", first: "最初の接点：%s\n", last: "直近の接点：%s\n", recent: "最近の行動：\n",

@@ -79,18 +79,19 @@ const maxFormsKept = 50
 // activityWords are a language's words for a FormActivity's text.
 type activityWords struct {
 	subject, heading, message, values, of string
+	value                                 string // one value given: its name, the value
 	mql, mqlOn, cycle                     string // the MQL the form came after: unknown, of a date, its cycle after it
 	day, dayYear                          func(time.Time) string
 }
 
 var (
 	activityEN = activityWords{subject: "Inquiry again after the MQL: %s", heading: "A form sent after %s; times in %s:\n",
-		message: "Message:\n", values: "Values given:\n", of: "the form",
+		message: "Message:\n", values: "Values given:\n", value: "%s: %s\n", of: "the form",
 		mql: "the MQL", mqlOn: "the MQL of %s", cycle: " (MQL %d)",
 		day:     func(t time.Time) string { return t.Format("Jan 2") },
 		dayYear: func(t time.Time) string { return t.Format("Jan 2, 2006") }}
 	activityJA = activityWords{subject: "MQL 後の再度の問い合わせ：%s", heading: "%sの後に送信されたフォーム（時刻は %s）：\n",
-		message: "お問い合わせ内容：\n", values: "入力された値：\n", of: "フォーム",
+		message: "お問い合わせ内容：\n", values: "入力された値：\n", value: "%s：%s\n", of: "フォーム",
 		mql: "MQL ", mqlOn: "%sの MQL ", cycle: "（%d 回目）",
 		day:     func(t time.Time) string { return fmt.Sprintf("%d月%d日", t.Month(), t.Day()) },
 		dayYear: func(t time.Time) string { return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day()) }}
@@ -172,7 +173,7 @@ func (a FormActivity) Summary() string {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			fmt.Fprintf(&b, "%s: %s\n", sw.name("attr:"+k), event.Unlinked(a.Attributes[k], a.Sites, sw.offsite))
+			fmt.Fprintf(&b, w.value, sw.name("attr:"+k), event.Unlinked(a.Attributes[k], a.Sites, sw.offsite))
 		}
 	}
 	return b.String()

@@ -53,7 +53,7 @@ func (l Lead) Who() string {
 }
 
 // NamedSubject is Subject with the person (Who) before the condition:
-// "MQL: 山田 太郎（アクメ株式会社）— 行動・適合ともに高い" (the condition's
+// "MQL：山田 太郎（アクメ株式会社）— 行動・適合ともに高い" (the condition's
 // label, else its name).
 func (l Lead) NamedSubject() string {
 	c, who := l, l.Who()

@@ -735,7 +735,7 @@ func TestAssembly(t *testing.T) {
 		}
 		// Its subject names the condition by the rules file's Japanese label,
 		// never by the machine name (hot-and-fit).
-		if subj, _ := f.Task(p + "-c1")["Subject"].(string); !strings.HasPrefix(subj, "MQL: ") || strings.ContainsAny(subj, "abcdefghijklmnopqrstuvwxyz") {
+		if subj, _ := f.Task(p + "-c1")["Subject"].(string); !strings.HasPrefix(subj, "MQL：") || strings.ContainsAny(subj, "abcdefghijklmnopqrstuvwxyz") {
 			t.Fatalf("the Task's subject with sfa.language ja: %q", subj)
 		}
 		cover("sfa.language")

@@ -184,7 +184,7 @@ func TestReinquiryReachesSales(t *testing.T) {
 		t.Errorf("activity at %s: want the form's time in Asia/Tokyo", a.At)
 	}
 	if !strings.Contains(a.Summary, "二回目の問い合わせ:至急見積もり") || strings.Contains(a.Summary, "https://evil.example") || !strings.Contains(a.Summary, "evil[.]example/x") ||
-		!strings.Contains(a.Summary, "時刻は JST") || !strings.Contains(a.Summary, "役職: 事業部長") || !strings.Contains(a.Summary, " https://www.example.com/contact\n") {
+		!strings.Contains(a.Summary, "時刻は JST") || !strings.Contains(a.Summary, "役職：事業部長") || !strings.Contains(a.Summary, " https://www.example.com/contact\n") {
 		t.Errorf("webhook summary:\n%s", a.Summary)
 	}
 	if !strings.Contains(a.Subject, "再度の問い合わせ") {
