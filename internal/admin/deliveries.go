@@ -559,12 +559,17 @@ type inboxLead struct {
 	Verdict    string // the outcome (accepted, rejected...); "": not answered
 	AnsweredAt time.Time
 	Why        string // sales' reason given with the verdict (a rejection's, a loss's), as the dashboard and person page show it
+	// Owner is the rep the verdict was recorded under (the SFA's owner, the
+	// inbox's signed-in user), named as the MQL list and the reports name
+	// them (an SFA's id by the name learned for it); "" when none was given.
+	Owner string
 	// Now is the person's verdict now (verdictNow: the person page's
 	// figures), beside the lead's, which are the MQL's: decay, a no-show
 	// or a recycle since lowered the score; nil when not read (no
 	// scoring, a person never scored).
-	Now *qualify.Verdict
-	rec *qualify.Record // the person's score record, read by answer for judgeNow
+	Now     *qualify.Verdict
+	rec     *qualify.Record // the person's score record, read by answer for judgeNow
+	ownerID string          // the key of the SFA's owner id Owner was recorded under (qualify.StageChange.OwnerID)
 }
 
 // asked is what a lead told Baton on the forms up to the MQL: their
@@ -677,7 +682,22 @@ func (h *Handler) answered(ctx context.Context, leads []push.Lead) ([]inboxLead,
 	out := make([]inboxLead, len(leads))
 	errs := make([]error, len(leads))
 	err := fanout.Each(len(leads), answeredParallel, func(i int) { out[i], errs[i] = h.answer(ctx, leads[i]) })
-	return out, errors.Join(append(errs, err)...)
+	if err := errors.Join(append(errs, err)...); err != nil {
+		return out, err
+	}
+	// The reps' names: one query a page. A failed read leaves an owner as
+	// it was recorded (an SFA's id), as the MQL list does, not the page a
+	// 500.
+	names, nerr := h.repNames(ctx)
+	if nerr != nil {
+		h.log().Warn("inbox: reps' names not read; owners are shown as recorded", "err", nerr)
+	}
+	for i := range out {
+		if out[i].Owner != "" || out[i].ownerID != "" {
+			out[i].Owner = names.Of(out[i].ownerID, out[i].Owner)
+		}
+	}
+	return out, nil
 }
 
 // answeredParallel is how many leads' verdicts are read at once (two
@@ -714,7 +734,7 @@ func (h *Handler) answer(ctx context.Context, l push.Lead) (inboxLead, error) {
 			continue
 		}
 		if out.Verdict == "" || !c.At.Before(out.AnsweredAt) {
-			out.Verdict, out.AnsweredAt, out.Why = outcome, c.At, c.Why
+			out.Verdict, out.AnsweredAt, out.Why, out.Owner, out.ownerID = outcome, c.At, c.Why, c.Owner, c.OwnerID
 		}
 	}
 	return out, nil
