@@ -1651,7 +1651,9 @@ func kintoneOwner(body []byte, code string) string {
 		}
 		one = list[0]
 	}
-	return textcut.Bytes(cmp.Or(strings.TrimSpace(one.Name), one.Code), 200)
+	// In characters, as qualify keeps an owner: 200 bytes cut a Japanese
+	// display name after its 66th character, with no sign of the cut.
+	return textcut.Runes(cmp.Or(strings.TrimSpace(one.Name), one.Code), qualify.MaxOwnerRunes)
 }
 
 func kintoneField(body []byte, code string) string {

@@ -499,6 +499,16 @@ func TestKintoneOwner(t *testing.T) {
 	if got := owner(f); got != "鈴木 一郎" {
 		t.Errorf("owner %q, want the 担当者 field's first user", got)
 	}
+	// A long Japanese display name is kept whole: 200 bytes cut it after
+	// its 66th character, unmarked.
+	long := strings.Repeat("長谷川", 40) // 120 characters, 360 bytes
+	f = setup(t)
+	if code, resp := f.post(t, "/feedback/kintone/"+ktToken, strings.Replace(body("kt-owner-3", "受注"), "佐藤 花子", long, 1), nil); code != 200 {
+		t.Fatalf("%d %s", code, resp)
+	}
+	if got := owner(f); got != long {
+		t.Errorf("owner %q (%d bytes), want the display name whole", got, len(got))
+	}
 }
 
 // TestGenericWebhookSecretNotStandard: BATON_FEEDBACK_SECRET serves

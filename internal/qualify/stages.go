@@ -228,6 +228,13 @@ const MaxWhy = 2000
 // and the pages and reports list it among others.
 const MaxWhyRunes = 500
 
+// MaxOwnerRunes bounds the owner's name as kept, in characters (an
+// ellipsis ending one cut, never a character cut in two): the longest an
+// email is (254), past a Salesforce User's name (121) or a kintone user's
+// display name; a webhook's or the admin API's owner was kept whatever its
+// length, on every outcome of the person's history.
+const MaxOwnerRunes = 254
+
 // OutcomeWhy is Outcome with sales' reason (why rejected or lost), kept on
 // the stage history for the MQL-quality report.
 func (q *Qualifier) OutcomeWhy(ctx context.Context, person, outcome, deliveryID, owner, why string, at time.Time) (OutcomeResult, error) {
@@ -249,7 +256,7 @@ func (q *Qualifier) OutcomeOf(ctx context.Context, person, outcome, deliveryID s
 	// overrides, isolates and marks (textcut.Controls): "\u202e" in a
 	// reason or an owner showed the pages' and reports' cells reversed.
 	why = textcut.Runes(strings.TrimSpace(textcut.Controls(why)), MaxWhyRunes)
-	owner.Name = textcut.Line(textcut.Controls(owner.Name))
+	owner.Name = textcut.Runes(textcut.Line(textcut.Controls(owner.Name)), MaxOwnerRunes)
 	verdict, ok := outcomeStage[outcome]
 	if !ok {
 		return OutcomeResult{}, fmt.Errorf("qualify: unknown outcome %q (accepted, rejected, sql, opportunity, won, lost)", outcome)
