@@ -486,6 +486,7 @@ var ja = map[string]string{
 	// An attendance change of a touch among the MQL's reasons (a webinar's
 	// report after the MQL), as the SFAs' activity says it.
 	"Did not attend": "欠席", "Attended after all": "出席（訂正）",
+	"MQL again (MQL %d)": "再度の MQL（%d 回目）", "Sales marked the previous MQL %s": "前回の MQL を営業が「%s」としました", "Sales marked the previous MQL %s on %s": "前回の MQL を営業が %[2]s に「%[1]s」としました", "it qualified again on what they did since": "その後の行動で再び MQL になりました",
 	"After the MQL": "MQL の後", "What they did after qualifying, before the hand-off: not part of why": "MQL になった後、引き渡しまでの行動（MQL の理由には含みません）",
 	"At the MQL": "MQL 時点", "Behaviour score now": "現在の行動スコア", "No longer meets the MQL condition": "現在は MQL 条件を満たしていません",
 	"Attendance reported after the MQL (newest first)": "MQL の後に出欠の報告がありました（新しい順）",
