@@ -807,7 +807,14 @@ func (f File) Cal() (calendar.Calendar, error) {
 	if c.Start, c.End, err = calendar.ParseHours(hours); err != nil {
 		return c, fmt.Errorf("calendar.hours: %v", err)
 	}
-	for _, h := range f.Calendar.Holidays {
+	holidays := f.Calendar.Holidays
+	if holidays == nil && f.Japanese() {
+		// A Japanese team that lists no holidays has Japan's: the SLA clock
+		// ran through 元日 and ゴールデンウィーク, and sales were told they
+		// breached it on a day off. `holidays: []` keeps none.
+		holidays = []string{"japan"}
+	}
+	for _, h := range holidays {
 		switch h = strings.TrimSpace(h); {
 		case calendar.Computed[strings.ToLower(h)] != nil:
 			c.Public = append(c.Public, strings.ToLower(h))
