@@ -217,7 +217,7 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 		if !ok || !l.SalesOwn(attr, now, props[p]) {
 			return "", false
 		}
-		return fmt.Sprintf(notesIn(l.Lang).kept, p, strings.TrimSpace(now), notesIn(l.Lang).on(l.Sites).text(props[p])), true
+		return fmt.Sprintf(notesIn(l.Lang).kept, notesIn(l.Lang).field(p, attr), strings.TrimSpace(now), notesIn(l.Lang).on(l.Sites).text(props[p])), true
 	}
 	var dropped []string // values HubSpot refused or cut, or sales' kept, given in the note
 	for _, p := range slices.Sorted(maps.Keys(props)) {
@@ -247,7 +247,7 @@ func (h *HubSpot) Push(ctx context.Context, l push.Lead) (string, error) {
 	for _, p := range slices.Sorted(maps.Keys(props)) {
 		if short, cut := fit(props[p], hsMaxValue); cut && p != "email" {
 			props[p] = short
-			dropped = append(dropped, fmt.Sprintf(notesIn(l.Lang).hsCut, p, hsMaxValue))
+			dropped = append(dropped, fmt.Sprintf(notesIn(l.Lang).hsCut, notesIn(l.Lang).field(p, attrOf[p]), hsMaxValue))
 		}
 	}
 	var status int

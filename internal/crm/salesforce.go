@@ -487,7 +487,7 @@ func (s *Salesforce) leadFields(l push.Lead, create bool) (lead map[string]any, 
 	}
 	if !sfTakesEmail(l.Email) {
 		delete(lead, "Email")
-		cut = append(cut, fmt.Sprintf(w.badMail, "Email", l.Email))
+		cut = append(cut, fmt.Sprintf(w.badMail, w.field("Email", "email"), l.Email))
 	}
 	if lead["LastName"] == nil && !(keep("last_name") || keep("name") && (keep("first_name") || l.Attributes["first_name"] == "")) { // required whatever last_name is mapped to
 		if name := strings.TrimSpace(l.Attributes["name"]); name != "" && mapping["last_name"] == "LastName" {
@@ -524,6 +524,10 @@ func (s *Salesforce) leadFields(l push.Lead, create bool) (lead map[string]any, 
 			lead[field] = mapped
 		}
 	}
+	attrOf := map[string]string{"LastName": "last_name", "Company": "company"} // the attribute each field is written from, for the notes
+	for attr, field := range mapping {
+		attrOf[field] = attr
+	}
 	for field, max := range sfLengths {
 		v, ok := lead[field].(string)
 		if !ok {
@@ -531,7 +535,7 @@ func (s *Salesforce) leadFields(l push.Lead, create bool) (lead map[string]any, 
 		}
 		if short, was := fit(v, max); was {
 			lead[field] = short
-			cut = append(cut, fmt.Sprintf(w.cut, field, max, w.text(v)))
+			cut = append(cut, fmt.Sprintf(w.cut, w.field(field, attrOf[field]), max, w.text(v)))
 		}
 	}
 	slices.Sort(cut)
@@ -612,7 +616,7 @@ func (s *Salesforce) salesKept(l push.Lead, fields, cur map[string]any) (kept []
 		}
 		if now := sfText(fieldOf(cur, field)); l.SalesOwn(attr, now, want) {
 			delete(fields, field)
-			kept = append(kept, fmt.Sprintf(notesIn(l.Lang).kept, field, strings.TrimSpace(now), notesIn(l.Lang).on(l.Sites).text(want)))
+			kept = append(kept, fmt.Sprintf(notesIn(l.Lang).kept, notesIn(l.Lang).field(field, attr), strings.TrimSpace(now), notesIn(l.Lang).on(l.Sites).text(want)))
 		}
 	}
 	slices.Sort(kept)

@@ -1,6 +1,9 @@
 package crm
 
-import "github.com/baton-hq/baton/internal/event"
+import (
+	"github.com/baton-hq/baton/internal/event"
+	"github.com/baton-hq/baton/internal/jatext"
+)
 
 // notes are the words a connector writes into an SFA about values it cut
 // or left out, in the language of the summary they follow (push.Lead.Lang,
@@ -34,6 +37,26 @@ type notes struct {
 	kept                            string // field, sales' value, the person's new value
 	mark                            string // before a URL on no site of the team's (event.OffsiteMark)
 	sites                           []string
+	ja                              bool // the notes are Japanese: a field is named by its attribute's Japanese name too (field)
+}
+
+// field names the SFA's field (or property) holding the person's
+// attribute attr, for a note: in Japanese by the attribute's name, the
+// field's own after it, 役職［Title］, where the Japanese note said
+// "Title（128 文字に切り詰め）" to a rep who knows the field as 役職; the
+// field's name alone in English, or for an attribute of no Japanese name.
+func (w notes) field(field, attr string) string {
+	if !w.ja {
+		return field
+	}
+	name := jatext.Names["attr:"+attr]
+	if attr == "email" {
+		name = "メールアドレス"
+	}
+	if name == "" || name == field {
+		return field
+	}
+	return name + "［" + field + "］"
 }
 
 // on are the notes quoting values with the team's sites (push.Lead.Sites,
@@ -107,6 +130,7 @@ var (
 		ktMore:    "\n［フィールドに収まるよう、ここで切り詰めました］\n",
 		kept:      "%s（営業が入力した「%s」のまま。本人が新たに入力した値）：%s",
 		mark:      event.OffsiteMark("ja"),
+		ja:        true,
 	}
 )
 

@@ -22,7 +22,10 @@ func jaLead() push.Lead {
 // TestNotesInTheSummarysLanguage: what a connector says it cut or left out
 // of the lead is worded in the language of the summary it follows: a
 // Japanese Task, note or record read 行動スコア … then "Not on the Lead as
-// Baton has it: Title (cut to 128 characters)".
+// Baton has it: Title (cut to 128 characters)". A field is named by its
+// attribute's Japanese name, the field's own after it (役職［Title］), as
+// kintone's by its label: "Title（128 文字に切り詰め）" named it by its API
+// name alone; a field of no such name (a custom one's) keeps its own.
 func TestNotesInTheSummarysLanguage(t *testing.T) {
 	ctx := context.Background()
 	f := crmfake.NewSalesforce()
@@ -32,7 +35,7 @@ func TestNotesInTheSummarysLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 	desc := f.Task(l.MQLID)["Description"].(string)
-	for _, want := range []string{"行動スコア", "リードに入りきらなかった値（Baton が受け取ったまま）：\nTitle（128 文字に切り詰め）：" + l.Attributes["title"]} {
+	for _, want := range []string{"行動スコア", "リードに入りきらなかった値（Baton が受け取ったまま）：\n役職［Title］（128 文字に切り詰め）：" + l.Attributes["title"]} {
 		if !strings.Contains(desc, want) {
 			t.Errorf("Salesforce Task lacks %q:\n%s", want, desc)
 		}
