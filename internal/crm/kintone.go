@@ -243,7 +243,7 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 		default:
 			switch v := l.Attributes[attr]; {
 			case unchanged[attr]:
-			case cur != nil && code != "" && l.SalesOwn(attr, cur[code], v):
+			case cur != nil && code != "" && l.SalesOwn(attr, cur[code], v) && strings.TrimSpace(cur[code]) != notProvided: // Baton's stand-in is no one's value
 				kept = append(kept, struct{ code, sales, person string }{code, strings.TrimSpace(cur[code]), v})
 			default:
 				set(code, v)
@@ -622,7 +622,7 @@ func fitForm(form map[string]kintoneField, rec map[string]any, refused []string,
 		text := f.Type == "SINGLE_LINE_TEXT" || f.Type == "MULTI_LINE_TEXT"
 		switch max, lerr := strconv.Atoi(f.MaxLength); {
 		case !given && f.Required && text:
-			rec[code] = map[string]string{"value": "[not provided]"}
+			rec[code] = map[string]string{"value": notProvided}
 		case given && text && lerr == nil:
 			short, cut := fit(v, max)
 			if !cut {

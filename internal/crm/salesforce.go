@@ -495,14 +495,14 @@ func (s *Salesforce) leadFields(l push.Lead, create bool) (lead map[string]any, 
 			// LastName, less the first name when the form gave that too.
 			lead["LastName"] = withoutFirstName(name, strings.TrimSpace(l.Attributes["first_name"]))
 		} else if create { // required by Salesforce
-			lead["LastName"] = "[not provided]"
+			lead["LastName"] = notProvided
 			if local := strings.TrimSpace(strings.SplitN(l.Email, "@", 2)[0]); local != "" {
 				lead["LastName"] = local
 			}
 		}
 	}
 	if lead["Company"] == nil && create {
-		lead["Company"] = "[not provided]"
+		lead["Company"] = notProvided
 	}
 	for field, values := range s.Picklists {
 		v, ok := lead[field].(string)
@@ -596,6 +596,28 @@ func (s *Salesforce) personFields() []string {
 
 // salesKept takes out of fields, an update of the Lead cur (its fields as
 // Salesforce holds them now), the values of the fields sales wrote since
+// notProvided is what Baton writes in a required field it has no value
+// for (a Lead's LastName and Company, a kintone app's required text
+// field).
+const notProvided = "[not provided]"
+
+// sfStandIn reports whether now, the Lead's field as it is, is the stand-in
+// Baton wrote there for a value the person had not given (notProvided, or
+// a LastName of their email's local part): Baton's, not sales'. The
+// person's next MQL giving the company left "[not provided]" on the Lead,
+// kept as if sales had typed it, the company beside it in the Task.
+func sfStandIn(l push.Lead, field, now string) bool {
+	now = strings.TrimSpace(now)
+	switch field {
+	case "Company":
+		return now == notProvided
+	case "LastName":
+		local, _, _ := strings.Cut(l.Email, "@")
+		return now == notProvided || now != "" && now == strings.TrimSpace(local)
+	}
+	return false
+}
+
 // Baton did (push.Lead.SalesOwn), and returns a line for the Task for
 // each: the person's new value, which sales decide on.
 func (s *Salesforce) salesKept(l push.Lead, fields, cur map[string]any) (kept []string) {
@@ -614,7 +636,7 @@ func (s *Salesforce) salesKept(l push.Lead, fields, cur map[string]any) (kept []
 		if !ok {
 			continue
 		}
-		if now := sfText(fieldOf(cur, field)); l.SalesOwn(attr, now, want) {
+		if now := sfText(fieldOf(cur, field)); l.SalesOwn(attr, now, want) && !sfStandIn(l, field, now) {
 			delete(fields, field)
 			kept = append(kept, fmt.Sprintf(notesIn(l.Lang).kept, notesIn(l.Lang).field(field, attr), strings.TrimSpace(now), notesIn(l.Lang).on(l.Sites).text(want)))
 		}
