@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/hubspotrate"
@@ -284,15 +285,30 @@ type HubSpotOwner struct {
 }
 
 // Name is how reports name the owner: the email, else the name, else the
-// owner id.
+// owner id. A name in Japanese is family name first (佐藤 花子), as Baton
+// names people (identity.DisplayName) and a Japanese rep writes theirs:
+// HubSpot's firstName lastName read 花子 佐藤. One in Latin letters stays
+// first name first.
 func (o HubSpotOwner) Name() string {
 	if e := strings.TrimSpace(o.Email); e != "" {
 		return e
 	}
-	if n := strings.TrimSpace(strings.TrimSpace(o.FirstName) + " " + strings.TrimSpace(o.LastName)); n != "" {
+	first, last := strings.TrimSpace(o.FirstName), strings.TrimSpace(o.LastName)
+	n := first + " " + last
+	if japaneseName(first) || japaneseName(last) {
+		n = last + " " + first
+	}
+	if n = strings.TrimSpace(n); n != "" {
 		return n
 	}
 	return o.ID
+}
+
+// japaneseName reports whether s is written in kanji or kana.
+func japaneseName(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
+	})
 }
 
 // Owner reads owner id: GET /crm/v3/owners/{id} (scope

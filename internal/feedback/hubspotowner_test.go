@@ -255,8 +255,11 @@ func TestHubSpotOwnersRead(t *testing.T) {
 	if o, err := api.Owner(ctx, "41629779"); err != nil || o.Name() != "tanaka@maker.example" || o.UserID != 9586504 {
 		t.Errorf("owner %+v %v", o, err)
 	}
-	if o, err := api.Owner(ctx, "60000001"); err != nil || !o.Archived || o.Name() != "花子 佐藤" {
+	if o, err := api.Owner(ctx, "60000001"); err != nil || !o.Archived || o.Name() != "佐藤 花子" { // family name first, as a Japanese rep writes it
 		t.Errorf("archived owner %+v %v", o, err)
+	}
+	if n := (feedback.HubSpotOwner{ID: "7", FirstName: "Jane", LastName: "Doe"}).Name(); n != "Jane Doe" {
+		t.Errorf("a name in Latin letters: %q, want first name first", n)
 	}
 	if _, err := api.Owner(ctx, "1"); !errors.Is(err, feedback.ErrHubSpotNotFound) {
 		t.Errorf("unknown owner: %v", err)
@@ -320,7 +323,7 @@ func TestHubSpotOwnersListRead(t *testing.T) {
 	if err != nil || len(seen) != 232 || !seen["41629779"] || !seen["70000229"] || calls(hs, ownersList) != 3 || active.Pages != 3 || active.Next != "" {
 		t.Fatalf("active owners: %d, %v, %d calls, %d pages, next %q", len(seen), err, calls(hs, ownersList), active.Pages, active.Next)
 	}
-	if archived, err := api.Owners(ctx, true, "", 10); err != nil || len(archived.Owners) != 1 || archived.Owners[0].Name() != "花子 佐藤" {
+	if archived, err := api.Owners(ctx, true, "", 10); err != nil || len(archived.Owners) != 1 || archived.Owners[0].Name() != "佐藤 花子" {
 		t.Errorf("archived owners %+v %v", archived, err)
 	}
 	// Read in parts: two pages, then the rest from where they stopped.

@@ -70,7 +70,7 @@ func TestHubSpotOwnersListed(t *testing.T) {
 	if list, one := reads(); list != 3 || one != 0 {
 		t.Fatalf("250 owners: %d reads of the list, %d of an owner alone; want 3 and none", list, one)
 	}
-	if a, b := name("60000001"), name("60000002"); a != "left1@maker.example" || b != "花子 佐藤" {
+	if a, b := name("60000001"), name("60000002"); a != "left1@maker.example" || b != "佐藤 花子" {
 		t.Errorf("archived owners named %q, %q", a, b)
 	}
 	if list, one := reads(); list != 4 || one != 0 {
