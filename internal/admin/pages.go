@@ -103,6 +103,7 @@ type page struct {
 	L       string // en, ja
 	Title   string
 	Base    string // "" for /admin/x, "../" for /admin/x/y
+	API     string // the admin routes' path as a client types it: /admin, or /_bt/admin under BATON_BASE_PATH
 	Active  string // the navigation entry of this page
 	Nav     *navView
 	Audit   bool              // the caller may read the audit trail: the navigation links it
@@ -768,7 +769,7 @@ func (h *Handler) wsNow() time.Time {
 // render writes a workspace page. base is where /admin/ is relative to the
 // page ("" or "../").
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, title, base, active string, data any) {
-	p := page{L: h.lang(w, r), Title: title, Base: base, Active: active, Nav: nav(r), Audit: h.canAudit(r), Touches: h.Touches != nil, Dead: h.deadCount(r), Loc: h.loc(), Now: h.wsNow(), Sites: h.SiteHosts, Rules: h.rules(), Data: data, Switch: map[string]string{}}
+	p := page{L: h.lang(w, r), Title: title, Base: base, API: httpx.BasePath(r) + "/admin", Active: active, Nav: nav(r), Audit: h.canAudit(r), Touches: h.Touches != nil, Dead: h.deadCount(r), Loc: h.loc(), Now: h.wsNow(), Sites: h.SiteHosts, Rules: h.rules(), Data: data, Switch: map[string]string{}}
 	to := "" // the language links: this page, or where it says (a form's answer)
 	if s, ok := data.(interface{ switchTo() string }); ok {
 		to = s.switchTo()
