@@ -167,10 +167,17 @@ func (h *Handler) createCampaign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	// utm_campaign left empty is the campaign's id: the form fills source
+	// and medium in, and links landing without a campaign were counted
+	// under "(not set)" by the site's analytics.
+	utmCampaign := f.Campaign
+	if utmCampaign == "" {
+		utmCampaign = f.ID
+	}
 	// Create, never update: an id typed again (or an existing campaign's)
 	// changed that campaign's send time and added links, saying "created".
 	_, err := h.Links.CreateCampaign(ctx, links.Campaign{ID: f.ID, Name: f.Name, SentAt: sent, ScannerWindow: window,
-		UTM: links.UTM{Source: f.Source, Medium: f.Medium, Campaign: f.Campaign, Content: f.Content}})
+		UTM: links.UTM{Source: f.Source, Medium: f.Medium, Campaign: utmCampaign, Content: f.Content}})
 	if errors.Is(err, links.ErrExists) {
 		bad("id", "Campaign "+f.ID+" exists already: choose another id, or open it from the list above.")
 		return
