@@ -91,6 +91,7 @@ var ja = map[string]string{
 	"Inbox":                          "受信箱",
 	"Last click":                     "最終クリック",
 	"Left empty: the campaign's id.": "空欄ならキャンペーン ID です。",
+	"Newsletter clicks awaiting judgement: %d. A click is judged once its visit is over, 2 minutes after it (by the next sweep); judged human, it joins the timeline and the score, and identifies their browser.": "判定待ちのメールのクリック：%d 件。クリックは訪問が終わる 2 分後（次のスイープ）に判定し、人によるクリックなら行動履歴とスコアに加え、ブラウザを本人と結び付けます。",
 	"Lower case letters, digits, - and _; it appears in the tracked links.": "英小文字・数字・- と _。計測リンクに含まれます。",
 	"MQLs":                 "MQL",
 	"Main":                 "メイン",

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/account"
+	"github.com/baton-hq/baton/internal/click"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/links"
@@ -346,6 +347,7 @@ type personPageView struct {
 	HalfLife     time.Duration
 	Campaigns    map[string]string // campaign id -> its name, for the source and the timeline's chips
 	Disclosure   string            // the link to everything kept of them, for a caller who may download it (and record their consent's withdrawal)
+	Awaiting     int               // newsletter clicks stored and awaiting judgement (click.Awaiting): on no timeline yet
 }
 
 // Campaign names a campaign the person's source or an event names by id.
@@ -439,6 +441,12 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 			return
 		}
 		v.Stage = shownStage(p, rec)
+		if h.Workspace != nil && h.Workspace.T != nil {
+			if v.Awaiting, err = click.Awaiting(ctx, h.Workspace.T, p.ID); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+		}
 		vn, err := h.verdictNow(rec, p, now)
 		if err != nil {
 			h.fail(w, r, err)

@@ -198,10 +198,44 @@ func (v *visitRun) stored(ctx context.Context) {
 		return
 	}
 	d, _ := json.Marshal(due{Person: v.person, Memo: v.self.sk})
-	sk := fmt.Sprintf("%020d#%s#%s", v.ev.Timestamp.Add(event.ClickSettle).UnixNano(), v.person, v.ev.ID)
+	sk := dueSK(v.ev.Timestamp, v.person, v.ev.ID)
 	if err := h.T.Put(ctx, table.Item{PK: dueIndex, SK: sk, Kind: KindDue, Data: d}, table.Always); err != nil {
 		h.log().Error("click: queue the click for judgement", "err", err)
 	}
+}
+
+// dueSK is the due entry's key of a click at at.
+func dueSK(at time.Time, person, id string) string {
+	return fmt.Sprintf("%020d#%s#%s", at.Add(event.ClickSettle).UnixNano(), person, id)
+}
+
+// Awaiting counts the person's newsletter clicks stored and waiting for
+// their judgement: until the sweep judges one human it is on no timeline
+// and scores nothing, while the campaign's page counts it already (its
+// person page said "no click yet"). One query of the person's click
+// memory (a day's clicks) and a read by key of each one's due entry.
+func Awaiting(ctx context.Context, t table.Table, person string) (int, error) {
+	items, err := t.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: "C#"})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, it := range items {
+		if it.Kind != KindClick {
+			continue
+		}
+		m, err := decodeMemo(it)
+		if err != nil || m.Event == "" || m.Scanner != "" {
+			continue
+		}
+		if _, err := t.Get(ctx, dueIndex, dueSK(m.At, person, m.Event)); errors.Is(err, table.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // due is an entry of the due index.
