@@ -14,8 +14,8 @@ import (
 // was counted on the campaign's page at once ("awaiting judgement"), but
 // their own page, opened from it, said "no click yet" and showed no click
 // until the sweep judged it 2-3 minutes later. The person's page says the
-// click is there and when it joins their timeline; once judged, the note
-// is gone and the click is on the timeline.
+// click is there and when it joins their timeline (and no more "no click
+// yet"); once judged, the note is gone and the click is on the timeline.
 func TestPersonPageSaysAClickAwaitsJudgement(t *testing.T) {
 	clk := clock.NewManual(clock.Now())
 	s := stack.ForTestClock(t, nil, clk.Now)
@@ -34,7 +34,7 @@ func TestPersonPageSaysAClickAwaitsJudgement(t *testing.T) {
 	settle(t, s)
 	for lang, want := range map[string]string{"en": "Newsletter clicks awaiting judgement: 1.", "ja": "判定待ちのメールのクリック：1 件。"} {
 		code, b := page(t, s, "/admin/people?email=hanako@example.co.jp&lang="+lang, token)
-		if code != 200 || !strings.Contains(string(b), `id="awaiting"`) || !strings.Contains(string(b), want) {
+		if code != 200 || !strings.Contains(string(b), `id="awaiting"`) || !strings.Contains(string(b), want) || strings.Contains(string(b), "no click yet") || strings.Contains(string(b), "クリックなし") {
 			t.Errorf("%s: before the sweep, the page does not say the click awaits judgement: %d\n%s", lang, code, b)
 		}
 	}
