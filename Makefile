@@ -8,8 +8,10 @@ BUILD := build
 .PHONY: dev test test-shifted vet fuzz bench loadtest check build deploy deps clean generate
 
 ## dev: run all of Baton locally on the embedded store, with the demo site
+## (built, then run: `go run` exits 1 on Ctrl-C, which make reported as an error)
 dev:
-	$(GO) run ./infra/local
+	$(GO) build -o $(BUILD)/dev/baton-local ./infra/local
+	./$(BUILD)/dev/baton-local
 
 ## deps: install what the tests need besides Go modules: moto's server
 ## (DynamoDB, Streams, SQS; pip, only where missing) and tag/browser's
