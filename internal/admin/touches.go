@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/baton-hq/baton/internal/audit"
 	"github.com/baton-hq/baton/internal/event"
@@ -63,6 +64,7 @@ type touchesView struct {
 	Channels  []string // the form's choices
 	Form      touchForm
 	Error     string          // the file as a whole could not be imported
+	Field     string          // the form's field the error is about (file, channel, date)
 	Result    *offline.Result // the import just done
 	Errors    []offline.RowError
 	More      int // row errors not shown
@@ -106,7 +108,7 @@ func (h *Handler) uploadTouches(w http.ResponseWriter, r *http.Request) {
 		status, msg := formError(err)
 		if status == http.StatusRequestEntityTooLarge {
 			auditResult(w, audit.ResultRefused, auditWhy["upload:large"])
-			h.pageOrJSON(w, r, status, touchesView{Error: msg}, msg)
+			h.pageOrJSON(w, r, status, touchesView{Error: msg, Field: "file"}, msg)
 			return
 		}
 		problem, why = chooseOne, "upload:none"
@@ -127,7 +129,7 @@ func (h *Handler) uploadTouches(w http.ResponseWriter, r *http.Request) {
 	}
 	if problem != "" {
 		auditResult(w, audit.ResultRefused, auditWhy[why])
-		h.pageOrJSON(w, r, http.StatusBadRequest, touchesView{Form: form, Error: problem}, problem)
+		h.pageOrJSON(w, r, http.StatusBadRequest, touchesView{Form: form, Error: problem, Field: "file"}, problem)
 		return
 	}
 	defer f.Close()
@@ -136,7 +138,7 @@ func (h *Handler) uploadTouches(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.As(err, &fe):
 		auditResult(w, audit.ResultRefused, auditWhy["upload:unreadable"])
-		h.pageOrJSON(w, r, http.StatusBadRequest, touchesView{Form: form, Error: fe.Msg}, fe.Msg)
+		h.pageOrJSON(w, r, http.StatusBadRequest, touchesView{Form: form, Error: fe.Msg, Field: touchField(form, h.loc())}, fe.Msg)
 		return
 	case err != nil:
 		h.fail(w, r, err)
@@ -164,4 +166,19 @@ func (h *Handler) pageOrJSON(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	h.renderTouches(w, r, status, v)
+}
+
+// touchField is the form's field a refused import is about: the channel
+// or the date the form gave for rows without one, when it is one Import
+// refuses (it checks them first), else the file.
+func touchField(form touchForm, loc *time.Location) string {
+	if form.Channel != "" && offline.Channel(form.Channel) == "" {
+		return "channel"
+	}
+	if form.Date != "" {
+		if _, err := offline.ParseDate(form.Date, loc); err != nil {
+			return "date"
+		}
+	}
+	return "file"
 }
