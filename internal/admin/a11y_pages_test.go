@@ -78,7 +78,7 @@ func TestFormErrorsNameTheirField(t *testing.T) {
 		return f.req("POST", path, v.Encode(), "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html")
 	}
 	a := form("/admin/campaigns", url.Values{"id": {"Bad Id!"}, "urls": {"https://www.example.com/"}})
-	if a.code != 400 || !strings.Contains(a.body, `<p class="error" role="alert" id="c-error">`) || !strings.Contains(a.body, `aria-describedby="c-error c-id-help" aria-invalid="true"`) {
+	if a.code != 400 || !strings.Contains(a.body, `<p class="error" role="alert" id="c-error" tabindex="-1" autofocus>`) || !strings.Contains(a.body, `aria-describedby="c-error c-id-help" aria-invalid="true"`) {
 		t.Errorf("campaign id: %d %s", a.code, a.body)
 	}
 	a = form("/admin/campaigns", url.Values{"id": {"news"}})

@@ -41,7 +41,7 @@ func TestCampaignSendTimeOnAClockChange(t *testing.T) {
 			"配信日時：2026-11-01T01:30 は America/New_York では 2 回あります（01:30 EDT、続いて 01:30 EST）。その時間帯を避けるか、POST /admin/links の sentAt にオフセット付きの日時で指定してください。"},
 	} {
 		a := post("dst-news", c.sent, "")
-		if a.code != 400 || !strings.Contains(a.body, `<p class="error" role="alert" id="c-error">`+c.en+`</p>`) || !strings.Contains(a.body, `value="`+c.sent+`"`) || !strings.Contains(a.body, `aria-invalid="true"`) {
+		if a.code != 400 || !strings.Contains(a.body, `<p class="error" role="alert" id="c-error" tabindex="-1" autofocus>`+c.en+`</p>`) || !strings.Contains(a.body, `value="`+c.sent+`"`) || !strings.Contains(a.body, `aria-invalid="true"`) {
 			t.Errorf("%s: %d %s", c.sent, a.code, a.body)
 		}
 		if a := post("dst-news", c.sent, "?lang=ja"); a.code != 400 || !strings.Contains(a.body, c.ja) {

@@ -27,7 +27,7 @@ func TestCampaignNameIsBounded(t *testing.T) {
 		{"name", "Name: at most 200 bytes.", "名前は 200 バイト（日本語で約 66 文字）までです。"},
 		{"utm_campaign", "utm_source, utm_medium, utm_campaign and utm_content: at most 200 bytes each.", "utm_source、utm_medium、utm_campaign、utm_content はそれぞれ 200 バイトまでです。"},
 	} {
-		if a := post(c.field, long, ""); a.code != 400 || !strings.Contains(a.body, `<p class="error" role="alert" id="c-error">`+c.en+`</p>`) || !strings.Contains(a.body, `aria-invalid="true" aria-describedby="c-error"`) {
+		if a := post(c.field, long, ""); a.code != 400 || !strings.Contains(a.body, `<p class="error" role="alert" id="c-error" tabindex="-1" autofocus>`+c.en+`</p>`) || !strings.Contains(a.body, `aria-invalid="true" aria-describedby="c-error"`) {
 			t.Errorf("%s: %d %s", c.field, a.code, a.body)
 		}
 		if a := post(c.field, long, "?lang=ja"); a.code != 400 || !strings.Contains(a.body, c.ja) {

@@ -443,9 +443,16 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 	case "need-why":
 		v.Note, v.NotApplied = needWhy(page{L: h.lang(w, r)}, q), true
 	}
+	if lead := q.Get("lead"); v.Note != "" && mqlFragment.MatchString(lead) {
+		for _, l := range v.Leads {
+			if l.MQLID == lead {
+				v.NoteLead = lead // on its card; else above the leads
+			}
+		}
+	}
 	links := url.Values{}
 	for k, vs := range q {
-		if k != "m" && k != "outcome" && k != "stage" {
+		if k != "m" && k != "outcome" && k != "stage" && k != "why" && k != "lead" {
 			links[k] = vs
 		}
 	}
@@ -519,6 +526,7 @@ type inboxView struct {
 	Next, First  string            // the next page's query ("": none); the first page's, from a later page
 	Campaigns    map[string]string // campaign id (or utm_campaign) -> its name, for the activity's chips
 	Note         string            // what the verdict form sent back here did (?m=)
+	NoteLead     string            // the MQL whose card the note is on (?lead=, when on this page)
 	NotApplied   bool              // the note says the verdict changed nothing
 }
 

@@ -115,7 +115,7 @@ func TestInboxRejectionNeedsItsReason(t *testing.T) {
 		why := map[bool]string{false: "  ", true: "\u202e\u200f\u3000"}[i == 2]
 		a := post(outcome, why)
 		loc := a.hdr.Get("Location")
-		if a.code != 303 || !strings.HasPrefix(loc, "../../inbox?m=need-why&outcome="+outcome) || !strings.HasSuffix(loc, "#lead-"+il.M.ID) {
+		if a.code != 303 || loc != "../../inbox?lead="+il.M.ID+"&m=need-why&outcome="+outcome+"#verdict-note" {
 			t.Fatalf("%s with reason %q: %d %q", outcome, why, a.code, loc)
 		}
 		for lang, want := range map[string]string{"en": "was not recorded: give the reason.", "ja": "は記録していません。理由を入力してください。"} {
@@ -128,7 +128,7 @@ func TestInboxRejectionNeedsItsReason(t *testing.T) {
 	if rec, _ := il.Q.Record(context.Background(), il.P.ID); rec.Stage != qualify.StageMQL {
 		t.Fatalf("a verdict without its reason was recorded: stage %s", rec.Stage)
 	}
-	if a := post("rejected", "予算なし"); a.code != 303 || a.hdr.Get("Location") != "../../inbox?m=outcome#lead-"+il.M.ID {
+	if a := post("rejected", "予算なし"); a.code != 303 || a.hdr.Get("Location") != "../../inbox?lead="+il.M.ID+"&m=outcome#verdict-note" {
 		t.Errorf("with its reason: %d %q", a.code, a.hdr.Get("Location"))
 	}
 	if rec, _ := il.Q.Record(context.Background(), il.P.ID); rec.Stage != qualify.StageRecycled {

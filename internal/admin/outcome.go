@@ -131,9 +131,15 @@ func backTo(w http.ResponseWriter, r *http.Request, person string, q url.Values)
 	if strings.Contains(to, "?") {
 		sep = "&"
 	}
-	to += sep + q.Encode()
+	// Back in the inbox, the note is in the lead's card (the query names
+	// it), and the address goes to the note: the browser scrolls to it
+	// and focuses it, so that a screen reader says it (a note there as
+	// the page loads is no change a live region announces).
 	if mql := r.PostForm.Get("mql"); strings.HasPrefix(to, "../../inbox") && mqlFragment.MatchString(mql) {
-		to += "#lead-" + mql
+		q.Set("lead", mql)
+		to += sep + q.Encode() + "#verdict-note"
+	} else {
+		to += sep + q.Encode()
 	}
 	seeOther(w, to)
 }

@@ -155,7 +155,8 @@ func page(t *testing.T, f *fixture, path, cookie string) string {
 	if !ok {
 		return ""
 	}
-	class, rest, _ := strings.Cut(rest, `" role="status">`)
+	class, rest, _ := strings.Cut(rest, `" role="status"`)
+	_, rest, _ = strings.Cut(rest, ">")
 	note, _, _ := strings.Cut(rest, "</p>")
 	note = html.UnescapeString(note)
 	// A verdict that changed nothing is not said in success's colour.

@@ -45,7 +45,7 @@ func TestNewCampaignFormRefusesAnExistingID(t *testing.T) {
 	later := f.clk.Now().Add(48 * time.Hour).Format("2006-01-02T15:04")
 	again := url.Values{"id": {"camp-a"}, "name": {"Again"}, "urls": {"https://www.example.com/b"}, "sent_at": {later}}
 	a := post(again, "")
-	if a.code != 400 || !strings.Contains(a.body, `<p class="error" role="alert" id="c-error">Campaign camp-a exists already: choose another id, or open it from the list above.</p>`) ||
+	if a.code != 400 || !strings.Contains(a.body, `<p class="error" role="alert" id="c-error" tabindex="-1" autofocus>Campaign camp-a exists already: choose another id, or open it from the list above.</p>`) ||
 		!strings.Contains(a.body, `value="camp-a"`) || !strings.Contains(a.body, `value="`+later+`"`) || !strings.Contains(a.body, `aria-invalid="true"`) ||
 		strings.Contains(a.body, "Campaign created") {
 		t.Errorf("the same id again: %d %s", a.code, a.body)

@@ -125,7 +125,7 @@ func TestUploadAnswersTheFreshPage(t *testing.T) {
 	}
 	// A list without an email column: the page says what is wrong.
 	a = upload("name,company\nA,Acme\n", "Accept", "text/html")
-	if a.code != 400 || !strings.Contains(a.body, `id="upload-error">The list could not be read: `) || !strings.Contains(a.body, "<b>2</b>") || strings.Contains(a.body, "List uploaded") {
+	if a.code != 400 || !strings.Contains(a.body, `id="upload-error" tabindex="-1" autofocus>The list could not be read: `) || !strings.Contains(a.body, "<b>2</b>") || strings.Contains(a.body, "List uploaded") {
 		t.Errorf("a list without an email column: %d %s", a.code, a.body)
 	}
 	// A header and no rows (the wrong sheet, an empty segment's export):

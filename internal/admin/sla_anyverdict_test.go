@@ -56,7 +56,7 @@ func TestSLACountsAnyVerdictFromTheInbox(t *testing.T) {
 			cookie, csrf := f.login(fullToken)
 			form := url.Values{"outcome": {c.outcome}, "why": {c.why}, "mql": {ms[0].ID}, "back": {"inbox"}, "csrf": {csrf}}
 			a := f.req("POST", "/admin/people/"+p.ID+"/outcome", form.Encode(), "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded")
-			if loc := a.hdr.Get("Location"); a.code != 303 || loc != "../../inbox?m=outcome#lead-"+ms[0].ID {
+			if loc := a.hdr.Get("Location"); a.code != 303 || loc != "../../inbox?lead="+ms[0].ID+"&m=outcome#verdict-note" {
 				t.Fatalf("verdict: %d %q %s", a.code, loc, a.body)
 			}
 

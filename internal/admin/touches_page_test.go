@@ -99,12 +99,12 @@ func TestTouchesPage(t *testing.T) {
 	}
 	// A list refused whole: what is wrong, in Japanese, by the form kept.
 	a = f.uploadTouches(cookie, csrf, "/admin/touches?lang=ja", []byte("email\r\nx@acme.example\r\n"), map[string]string{"event": "展示会A"}, "Accept", "text/html")
-	if a.code != 400 || !strings.Contains(a.body, `id="import-error">必要な列がありません：日付`) || !strings.Contains(a.body, `value="展示会A"`) {
+	if a.code != 400 || !strings.Contains(a.body, `id="import-error" tabindex="-1" autofocus>必要な列がありません：日付`) || !strings.Contains(a.body, `value="展示会A"`) {
 		t.Errorf("a list with no date: %d\n%s", a.code, a.body)
 	}
 	// An empty file.
 	a = f.uploadTouches(cookie, csrf, "/admin/touches?lang=ja", nil, nil, "Accept", "text/html")
-	if a.code != 400 || !strings.Contains(a.body, `id="import-error">CSV が空です。`) {
+	if a.code != 400 || !strings.Contains(a.body, `id="import-error" tabindex="-1" autofocus>CSV が空です。`) {
 		t.Errorf("an empty file: %d\n%s", a.code, a.body)
 	}
 	// The session's CSRF token is needed, as on every form.
@@ -141,7 +141,7 @@ func TestTouchesPageListsMissingColumnsInJapanese(t *testing.T) {
 	f := touchesFixture(t)
 	cookie, csrf := f.login(fullToken)
 	a := f.uploadTouches(cookie, csrf, "/admin/touches?lang=ja", []byte("メールアドレス,氏名\r\nx@acme.example,山田 太郎\r\n"), nil, "Accept", "text/html")
-	want := `id="import-error">必要な列がありません：イベント名（列、またはフォームのイベント名）、日付（列、またはフォームの日付）、接点の種類（列、またはフォームの接点の種類：展示会、セミナー、ウェビナー、名刺交換）。`
+	want := `id="import-error" tabindex="-1" autofocus>必要な列がありません：イベント名（列、またはフォームのイベント名）、日付（列、またはフォームの日付）、接点の種類（列、またはフォームの接点の種類：展示会、セミナー、ウェビナー、名刺交換）。`
 	if a.code != 400 || !strings.Contains(a.body, want) {
 		t.Errorf("a list of emails alone: %d, want %s in:\n%s", a.code, want, a.body)
 	}

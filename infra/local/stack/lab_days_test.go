@@ -103,7 +103,7 @@ func TestRulesLabFormNamesTheFileAsDeployed(t *testing.T) {
 	}
 	code, page := labForm(t, s, strings.ReplaceAll(string(b), "\n", "\r\n"))
 	inForce := s.App.Admin.Lab.Rules.Version
-	if code != 200 || !strings.Contains(page, "<h2 id=\"result\">シミュレーション："+inForce+"</h2>") {
+	if code != 200 || !strings.Contains(page, "<h2 id=\"result\" tabindex=\"-1\">シミュレーション："+inForce+"</h2>") {
 		t.Fatalf("simulation of the file in force, not named %s: %d %s", inForce, code, page)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -92,7 +93,7 @@ func TestSalesVerdictFromTheInbox(t *testing.T) {
 	if strings.Join(res.Options, ",") != "選んでください…,受入（SAL）,差し戻し（ナーチャリングに戻す）,SQL,商談化,受注,失注" {
 		t.Errorf("the form's verdicts: %q", res.Options)
 	}
-	if !strings.Contains(res.URL, "/admin/inbox?m=outcome#lead-") || res.Note != "営業の判定を記録しました。" || !strings.Contains(res.Card, "差し戻し") {
+	if !regexp.MustCompile(`/admin/inbox\?lead=p_[0-9a-f]+-c1&m=outcome#verdict-note$`).MatchString(res.URL) || res.Note != "営業の判定を記録しました。" || !strings.Contains(res.Card, "差し戻し") {
 		t.Errorf("after the verdict: %s %q\n%s", res.URL, res.Note, res.Card)
 	}
 	// Recycled, the person's score was reset: the card says the MQL's
@@ -103,7 +104,7 @@ func TestSalesVerdictFromTheInbox(t *testing.T) {
 		}
 	}
 	// From the filter, back to the filter, the accepted lead gone from it.
-	if !strings.Contains(res.FilterURL, "/admin/inbox?show=awaiting&m=outcome#lead-") || res.FilterNote != "営業の判定を記録しました。" || res.FilterLink != "未回答（0）" {
+	if !regexp.MustCompile(`/admin/inbox\?show=awaiting&lead=p_[0-9a-f]+-c1&m=outcome#verdict-note$`).MatchString(res.FilterURL) || res.FilterNote != "営業の判定を記録しました。" || res.FilterLink != "未回答（0）" {
 		t.Errorf("a verdict from the filter: %s %q %q", res.FilterURL, res.FilterNote, res.FilterLink)
 	}
 	// The form sent again changed nothing: the page says so, not "recorded".
