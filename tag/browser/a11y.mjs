@@ -23,11 +23,17 @@ const out = { errors, pages: {} };
 
 // audit runs axe and our own checks on the page as it is; name keys it.
 async function audit(page, name, lang) {
+  // Where the page put the keyboard (and a screen reader) as it loaded:
+  // after a form, on what the form did (its note or its error).
+  const focus = await page.evaluate(() => {
+    const e = document.activeElement;
+    return e && e !== document.body ? { id: e.id, role: e.getAttribute('role') || e.tagName.toLowerCase(), text: e.textContent.trim().slice(0, 120), inCard: !!e.closest('.card.lead') } : null;
+  });
   // The pages' CSP (default-src 'none') refuses a script tag: evaluated
   // through the DevTools protocol, axe runs all the same.
   await page.evaluate(axeSource);
   const axe = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] });
     return {
       violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary.split('\n').slice(1, 2).join('')}`) })),
       passed: r.passes.map((v) => v.id),
@@ -109,7 +115,51 @@ async function audit(page, name, lang) {
   }
   if (unfocused.size) own.push(`focus not visible on: ${[...unfocused].join('; ')}`);
   const title = await page.title();
-  out.pages[name] = { url: page.url(), title, axe: axe.violations, passed: axe.passed, own, invalid };
+  out.pages[name] = { url: page.url(), title, axe: axe.violations, passed: axe.passed, own, invalid, widths: [], focus };
+  await narrow(page, name);
+}
+
+// narrow audits the page again at 320 CSS px (WCAG 1.4.10: 1280 px at
+// 400% zoom) and 640 (200%), as a phone or a zoomed window shows it: axe
+// (its target-size rule, 2.5.8, measures the layout of that width) and
+// reflow: the page itself never scrolls sideways; what overflows is inside
+// a container scrolling on its own (a wide table's .scroll). A screenshot
+// of each width in $SHOTS.
+async function narrow(page, name) {
+  const p = out.pages[name];
+  for (const width of [320, 640]) {
+    await page.setViewportSize({ width, height: 800 });
+    const axe = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2aa', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary.split('\n').slice(1, 2).join('')}`) }));
+    });
+    for (const v of axe) p.axe.push({ ...v, help: `at ${width}px: ${v.help}` });
+    const over = await page.evaluate(() => {
+      const de = document.documentElement;
+      if (de.scrollWidth <= de.clientWidth) return null;
+      // What sticks out: the outermost elements past the right edge not
+      // inside a container that scrolls (or clips) sideways.
+      const culprits = [];
+      const scrolls = (e) => { for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) if (/auto|scroll|hidden|clip/.test(getComputedStyle(a).overflowX)) return true; return false; };
+      for (const e of document.body.querySelectorAll('*')) {
+        const r = e.getBoundingClientRect();
+        if (r.right <= de.clientWidth + 0.5 || r.width === 0 || scrolls(e)) continue;
+        if (culprits.some((c) => c.contains(e))) continue;
+        culprits.push(e);
+      }
+      return { scroll: de.scrollWidth, client: de.clientWidth, culprits: culprits.slice(0, 5).map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : ''} (${Math.round(e.getBoundingClientRect().right)}px): ${(e.textContent || '').trim().slice(0, 50)}`) };
+    });
+    if (over) p.own.push(`at ${width}px the page scrolls sideways (${over.scroll} > ${over.client}): ${over.culprits.join('; ')}`);
+    p.widths.push(width);
+    if (shots) await page.screenshot({ path: `${shots}/a11y-${name.replace(/[^a-z0-9-]+/gi, '_')}-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+// shot audits the page as a form left it, and screenshots it.
+async function shot(page, name, lang) {
+  await audit(page, name, lang);
+  if (shots) await page.screenshot({ path: `${shots}/a11y-${name}.png`, fullPage: true });
 }
 
 for (const lang of ['en', 'ja']) {
@@ -176,6 +226,44 @@ for (const lang of ['en', 'ja']) {
   await page.waitForLoadState('load');
   errors.splice(b3);
   await audit(page, `rules-lab-bad-${lang}`, lang);
+  // A campaign created: the campaign's page, saying so.
+  await page.goto(base + 'campaigns');
+  await page.locator('#c-id').fill(`a11y-${lang}`);
+  await page.locator('#c-urls').fill('https://www.example.com/');
+  await page.locator('form.stack button.primary').click();
+  await page.waitForLoadState('load');
+  await shot(page, `campaign-created-${lang}`, lang);
+  // Sales' verdict refused (a rejection without its reason), then
+  // recorded (or, the lead answered already, not applied: said so).
+  for (const [state, why] of [['refused', ''], ['recorded', lang === 'ja' ? '予算なし' : 'No budget']]) {
+    await page.goto(base + 'inbox');
+    const card = page.locator('div.card.lead').first();
+    await card.locator('select[name=outcome]').selectOption('rejected');
+    await card.locator('input[name=why]').fill(why);
+    await card.locator('button.primary').click();
+    await page.waitForLoadState('load');
+    await shot(page, `inbox-${state}-${lang}`, lang);
+  }
+  // The suggestions from sales' outcomes, the verdict just recorded.
+  await page.goto(base + 'rules/suggestions?min_outcomes=1');
+  await shot(page, `rules-suggestions-${lang}`, lang);
+  // The offline touches import's result: rows imported, a phone number
+  // Excel cut given back its 0, a row refused.
+  await page.goto(base + 'touches');
+  await page.locator('#file').setInputFiles({ name: 'fair.csv', mimeType: 'text/csv', buffer: Buffer.from(`メールアドレス,氏名,会社名,電話番号\na11y-fair-${lang}@maker.example,佐藤 花子,株式会社メーカー,312345678\nnot-an-email,山田,B社,\n`) });
+  await page.locator('#channel').selectOption('exhibition');
+  await page.locator('#event').fill(lang === 'ja' ? '東京ビッグサイト展示会2026' : 'Tokyo fair 2026');
+  await page.locator('#date').fill('2026-11-20');
+  await page.locator('form.stack button.primary').click();
+  await page.waitForLoadState('load');
+  await shot(page, `touches-imported-${lang}`, lang);
+  // and a file it cannot read: the error.
+  await page.locator('#file').setInputFiles({ name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.from('氏名,会社名\n佐藤,A社\n') });
+  const b4 = errors.length;
+  await page.locator('form.stack button.primary').click();
+  await page.waitForLoadState('load');
+  errors.splice(b4); // its 400, as meant
+  await shot(page, `touches-bad-${lang}`, lang);
   await page.context().close();
 }
 console.log(JSON.stringify(out));
