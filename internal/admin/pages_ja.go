@@ -235,6 +235,8 @@ var ja = map[string]string{
 	"of target":          "達成率",
 	"run rate":           "着地見込み",
 	"run rate of target": "見込み達成率",
+	"outlook":            "見通し",
+	"remark":             "備考",
 	"on track":           "達成見込み",
 	"behind":             "未達見込み",
 	"Partial: %d of %d people simulated within this request's time budget.": "途中結果：時間内に %d / %d 人をシミュレーションしました。続きは次のとおり実行してください。",

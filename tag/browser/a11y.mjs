@@ -150,6 +150,10 @@ async function narrow(page, name) {
       return { scroll: de.scrollWidth, client: de.clientWidth, culprits: culprits.slice(0, 5).map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : ''} (${Math.round(e.getBoundingClientRect().right)}px): ${(e.textContent || '').trim().slice(0, 50)}`) };
     });
     if (over) p.own.push(`at ${width}px the page scrolls sideways (${over.scroll} > ${over.client}): ${over.culprits.join('; ')}`);
+    // A table shown as cards (a phone's width) labels each value it
+    // shows: its column's heading is hidden there.
+    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('table.cards td')].filter((td) => td.offsetHeight > 0 && td.textContent.trim() && !td.dataset.l && getComputedStyle(td).display === 'block' && td.closest('table').querySelector('thead') && getComputedStyle(td.closest('table').querySelector('thead')).position === 'absolute').map((td) => td.textContent.trim().slice(0, 30)));
+    if (unlabelled.length) p.own.push(`at ${width}px card values without their label: ${[...new Set(unlabelled)].slice(0, 5).join('; ')}`);
     p.widths.push(width);
     if (shots) await page.screenshot({ path: `${shots}/a11y-${name.replace(/[^a-z0-9-]+/gi, '_')}-${width}.png`, fullPage: true });
   }
