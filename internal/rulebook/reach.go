@@ -77,31 +77,6 @@ func behaviourMost(rules []*BehaviourRule) float64 {
 	return most
 }
 
-// behaviourLeast is the least behaviour score the behaviour rules give a
-// person in a cycle: 0 when no rule takes points away, else each such
-// rule's bound (its points when once: true, its cap_per_person when it
-// has one) together, or without bound (-Inf). Decay only brings a score
-// nearer 0.
-func behaviourLeast(rules []*BehaviourRule) float64 {
-	least := 0.0
-	for _, r := range rules {
-		if r.Points >= 0 {
-			continue
-		}
-		switch {
-		case r.Once && r.CapPerPerson > 0:
-			least -= math.Min(-r.Points, r.CapPerPerson)
-		case r.Once:
-			least += r.Points
-		case r.CapPerPerson > 0:
-			least -= r.CapPerPerson
-		default:
-			return math.Inf(-1)
-		}
-	}
-	return least
-}
-
 // gradeOf is the grade of a fit score under the thresholds given.
 func gradeOf(score float64, given []GradeThreshold) string {
 	for _, g := range given {
