@@ -2,11 +2,15 @@ package admin_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"github.com/baton-hq/baton/internal/httpx"
+	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/repnames"
 )
@@ -71,5 +75,42 @@ func TestOutcomeOwnerBoundedByCharacter(t *testing.T) {
 	got := hist[len(hist)-1].Owner
 	if !utf8.ValidString(got) || utf8.RuneCountInString(got) != qualify.MaxOwnerRunes || !strings.HasSuffix(got, "…") || !strings.HasPrefix(long, strings.TrimSuffix(got, "…")) {
 		t.Errorf("owner kept as %d characters (%d bytes, valid %v), want %d ending in …", utf8.RuneCountInString(got), len(got), utf8.ValidString(got), qualify.MaxOwnerRunes)
+	}
+}
+
+// TestOutcomeAPIOwnerInCharacters: the admin API refused an owner over 200
+// bytes, a Japanese rep's name of 67 characters, while the same name from
+// a Salesforce Flow or kintone is kept whole up to qualify.MaxOwnerRunes
+// characters. The API takes what is kept, counted in characters, and
+// refuses one longer saying the bound.
+func TestOutcomeAPIOwnerInCharacters(t *testing.T) {
+	f := newFixture(t)
+	q, dir, log := salesHistory(t, f)
+	ctx := context.Background()
+	f.h.Scores, f.h.People, f.h.Timelines = q, dir, &identity.Stitcher{Dir: dir, Log: log}
+	mux := http.NewServeMux()
+	f.h.Routes(mux)
+	srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
+	defer srv.Close()
+	f.url = srv.URL
+	p, err := dir.ByEmail(ctx, "waiting@maker.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(owner string) answer {
+		t.Helper()
+		return f.req("POST", "/admin/people/"+p.ID+"/outcome", `{"outcome":"accepted","owner":"`+owner+`"}`, "Authorization", "Bearer "+fullToken, "Content-Type", "application/json")
+	}
+	long := strings.Repeat("営", qualify.MaxOwnerRunes+1)
+	if a := post(long); a.code != 400 || !strings.Contains(a.body, "owner: at most 254 characters") {
+		t.Fatalf("%d characters: %d %s", qualify.MaxOwnerRunes+1, a.code, a.body)
+	}
+	name := strings.Repeat("営業一課", 20) // 80 characters, 240 bytes
+	if a := post(name); a.code != 200 || !strings.Contains(a.body, `"applied":true`) {
+		t.Fatalf("80 characters: %d %s", a.code, a.body)
+	}
+	hist, err := q.History(ctx, p.ID)
+	if err != nil || len(hist) == 0 || hist[len(hist)-1].Owner != name {
+		t.Fatalf("owner kept: %+v %v", hist, err)
 	}
 }

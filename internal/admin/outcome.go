@@ -2,6 +2,7 @@ package admin
 
 import (
 	"errors"
+	"fmt"
 	"github.com/baton-hq/baton/internal/event"
 	"net/http"
 	"net/url"
@@ -57,8 +58,11 @@ func (h *Handler) outcome(w http.ResponseWriter, r *http.Request) {
 	case !utf8.ValidString(req.Why) || len(req.Why) > qualify.MaxWhy:
 		bad("why", "why: at most 2000 bytes of text")
 		return
-	case !utf8.ValidString(req.Owner) || len(req.Owner) > 200 || strings.ContainsFunc(req.Owner, isControl):
-		bad("owner", "owner: at most 200 bytes of text on one line")
+	case !utf8.ValidString(req.Owner) || utf8.RuneCountInString(req.Owner) > qualify.MaxOwnerRunes || strings.ContainsFunc(req.Owner, isControl):
+		// The bound the SFAs' owners are kept to (qualify.MaxOwnerRunes),
+		// in characters: 200 bytes refused a Japanese name a Salesforce
+		// Flow's outcome for the same rep keeps.
+		bad("owner", fmt.Sprintf("owner: at most %d characters of text on one line", qualify.MaxOwnerRunes))
 		return
 	case len(req.DeliveryID) > 128 || strings.ContainsFunc(req.DeliveryID, isControl):
 		bad("deliveryId", "deliveryId: at most 128 bytes on one line")
