@@ -412,6 +412,9 @@ func backToDead(w http.ResponseWriter, r *http.Request, q url.Values) bool {
 	if d := r.PostFormValue("dead"); d != "" && queue.ValidDeadCursor(d) {
 		q.Set("dead", d)
 	}
-	seeOther(w, "../../mqls?"+q.Encode()+"#dead")
+	// To the replay's note, set under the dead letters' heading: a
+	// fragment naming another element stops the note's autofocus, and the
+	// note at the page's top was out of view and unannounced.
+	seeOther(w, "../../mqls?"+q.Encode()+"#replay-note")
 	return true
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -189,8 +190,15 @@ func TestReplayButton(t *testing.T) {
 	cookie, csrf := f.login(fullToken)
 	form := url.Values{"csrf": {csrf}}.Encode()
 	a := f.req("POST", "/admin/deadletters/p_1-c1/replay", form, "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html")
-	if a.code != 303 || a.hdr.Get("Location") != "../../mqls?replayed=p_1-c1#dead" || len(q.replayed) != 1 {
+	if a.code != 303 || a.hdr.Get("Location") != "../../mqls?replayed=p_1-c1#replay-note" || len(q.replayed) != 1 {
 		t.Fatalf("replay button: %d %v %v", a.code, a.hdr, q.replayed)
+	}
+	// The note is where the address's fragment lands, under the dead
+	// letters' heading, and takes the focus (a screen reader says it); at
+	// the page's top it was out of view and never announced.
+	if page := f.req("GET", "/admin/mqls?replayed=p_1-c1", "", "Cookie", cookie, "Accept", "text/html"); page.code != 200 ||
+		!regexp.MustCompile(`<h2 id="dead">[^\n]*</h2>\n(<p[^>]*>[^\n]*\n)?<p class="note" role="status" id="replay-note" tabindex="-1" autofocus>Dead letter p_1-c1 replayed.</p>`).MatchString(page.body) {
+		t.Fatalf("the list after a replay: %d, want the focused note under the dead letters' heading:\n%s", page.code, page.body)
 	}
 	if a := f.req("POST", "/admin/deadletters/p_1-c1/replay", "", "Cookie", cookie, "Accept", "text/html"); a.code != 403 || len(q.replayed) != 1 {
 		t.Fatalf("replay without CSRF: %d", a.code)
@@ -210,7 +218,7 @@ func TestReplayButton(t *testing.T) {
 		{"sf-far", "unreached", "届きませんでした"},
 	} {
 		a := f.req("POST", "/admin/deadletters/"+c.id+"/replay", form, "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html")
-		want := "../../mqls?replay_failed=" + c.id + "&why=" + c.why + "#dead"
+		want := "../../mqls?replay_failed=" + c.id + "&why=" + c.why + "#replay-note"
 		if a.code != 303 || a.hdr.Get("Location") != want {
 			t.Fatalf("failed replay of %s: %d %q, want 303 to %q", c.id, a.code, a.hdr.Get("Location"), want)
 		}

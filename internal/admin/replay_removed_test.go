@@ -83,7 +83,7 @@ func TestReplayRefusedForRemovedConnector(t *testing.T) {
 	stays("after the API's replay")
 	cookie, csrf := f.login(fullToken)
 	a = f.req("POST", "/admin/deadletters/"+id+"/replay", url.Values{"csrf": {csrf}}.Encode(), "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html")
-	if want := "../../mqls?replay_failed=" + id + "&why=unconfigured#dead"; a.code != http.StatusSeeOther || a.hdr.Get("Location") != want {
+	if want := "../../mqls?replay_failed=" + id + "&why=unconfigured#replay-note"; a.code != http.StatusSeeOther || a.hdr.Get("Location") != want {
 		t.Errorf("the replay button: %d %q, want 303 to %q", a.code, a.hdr.Get("Location"), want)
 	}
 	stays("after the button's replay")
