@@ -14,6 +14,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/privacy"
+	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/textcut"
 	"golang.org/x/net/publicsuffix"
@@ -77,6 +78,18 @@ func (b *Book) refreshBatch(ctx context.Context, order []string, active map[stri
 		}
 		if x.account == "" && !x.had {
 			continue // in no account, before or now: nothing to write
+		}
+		if !x.had && listRecipient(p) {
+			// A list's recipient is no member until they are a lead (their
+			// opens alone are not): the accounts page says so, and they
+			// were listed with 0 points once they opened the newsletter.
+			rec, err := b.Scores.Record(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			if qualify.NotALeadYet(p, rec) {
+				continue
+			}
 		}
 		if _, ok := byAccount[x.account]; !ok {
 			accounts = append(accounts, x.account)
@@ -759,3 +772,7 @@ func isPublicSuffix(domain string) bool {
 	ps, _ := publicsuffix.PublicSuffix(domain)
 	return ps == domain
 }
+
+// listRecipient reports whether Baton first knew p from a recipient list:
+// only theirs is worth a score record's read before they join an account.
+func listRecipient(p identity.Person) bool { return strings.HasPrefix(p.Source, "list:") }

@@ -628,7 +628,7 @@ const (
 // count contradicted.
 func shownStage(p identity.Person, rec qualify.Record) string {
 	switch {
-	case rec.Unscored && strings.HasPrefix(p.Source, "list:"):
+	case qualify.NotALeadYet(p, rec):
 		return stageRecipient
 	case rec.Unscored:
 		return stageUnscored

@@ -434,6 +434,12 @@ func noLeadYet(p identity.Person, evs []event.Event, contribs []Contribution) bo
 // listRecipient reports whether Baton first knew p from a recipient list.
 func listRecipient(p identity.Person) bool { return strings.HasPrefix(p.Source, "list:") }
 
+// NotALeadYet reports whether p, with their score record rec, is a list's
+// recipient who is no lead yet: nothing they did scored (opens alone, or
+// nothing), so they have no score record (noLeadYet). The people list,
+// the funnel and the accounts leave them out alike.
+func NotALeadYet(p identity.Person, rec Record) bool { return rec.Unscored && listRecipient(p) }
+
 // cut is how many of evs fit one transaction of at most limit ledger
 // entries, given the contributions applying all of them gave (in event order).
 func cut(evs []event.Event, contribs []Contribution, limit int) int {
