@@ -2,13 +2,8 @@ package admin_test
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
-
-	"github.com/baton-hq/baton/internal/httpx"
-	"github.com/baton-hq/baton/internal/identity"
 )
 
 // TestAdminTokenReadsAsAdministrator: signed in with the environment's
@@ -18,14 +13,8 @@ import (
 // name stays as it is.
 func TestAdminTokenReadsAsAdministrator(t *testing.T) {
 	f := newFixture(t)
-	q, dir, log := salesHistory(t, f)
+	_, dir := servedSalesHistory(t, f)
 	ctx := context.Background()
-	f.h.Scores, f.h.People, f.h.Timelines = q, dir, &identity.Stitcher{Dir: dir, Log: log}
-	mux := http.NewServeMux()
-	f.h.Routes(mux)
-	srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
-	defer srv.Close()
-	f.url = srv.URL
 	p, err := dir.ByEmail(ctx, "waiting@maker.example")
 	if err != nil {
 		t.Fatal(err)

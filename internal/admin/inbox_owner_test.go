@@ -2,15 +2,11 @@ package admin_test
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
-	"github.com/baton-hq/baton/internal/httpx"
-	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/repnames"
 )
@@ -85,14 +81,8 @@ func TestOutcomeOwnerBoundedByCharacter(t *testing.T) {
 // refuses one longer saying the bound.
 func TestOutcomeAPIOwnerInCharacters(t *testing.T) {
 	f := newFixture(t)
-	q, dir, log := salesHistory(t, f)
+	q, dir := servedSalesHistory(t, f)
 	ctx := context.Background()
-	f.h.Scores, f.h.People, f.h.Timelines = q, dir, &identity.Stitcher{Dir: dir, Log: log}
-	mux := http.NewServeMux()
-	f.h.Routes(mux)
-	srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
-	defer srv.Close()
-	f.url = srv.URL
 	p, err := dir.ByEmail(ctx, "waiting@maker.example")
 	if err != nil {
 		t.Fatal(err)

@@ -3,15 +3,11 @@ package admin_test
 import (
 	"context"
 	"html"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/baton-hq/baton/internal/httpx"
-	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
 )
 
@@ -25,14 +21,8 @@ import (
 // a crafted link puts none of its own on the page.
 func TestInboxVerdictSaysWhenNotApplied(t *testing.T) {
 	f := newFixture(t)
-	q, dir, log := salesHistory(t, f) // answered@: accepted, sql, lost (recycled); waiting@: an MQL nobody answered
+	q, dir := servedSalesHistory(t, f) // answered@: accepted, sql, lost (recycled); waiting@: an MQL nobody answered
 	ctx := context.Background()
-	f.h.Scores, f.h.People, f.h.Timelines = q, dir, &identity.Stitcher{Dir: dir, Log: log}
-	mux := http.NewServeMux()
-	f.h.Routes(mux)
-	srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
-	defer srv.Close()
-	f.url = srv.URL
 	person := func(email string) string {
 		p, err := dir.ByEmail(ctx, email)
 		if err != nil {

@@ -22,6 +22,20 @@ import (
 	"github.com/baton-hq/baton/internal/testutil/repo"
 )
 
+// servedSalesHistory is salesHistory with the handler reading it and
+// served over HTTP at f.url (closed at the test's end).
+func servedSalesHistory(t *testing.T, f *fixture) (*qualify.Qualifier, *identity.Directory) {
+	t.Helper()
+	q, dir, log := salesHistory(t, f)
+	f.h.Scores, f.h.People, f.h.Timelines = q, dir, &identity.Stitcher{Dir: dir, Log: log}
+	mux := http.NewServeMux()
+	f.h.Routes(mux)
+	srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
+	t.Cleanup(srv.Close)
+	f.url = srv.URL
+	return q, dir
+}
+
 // salesHistory scores two people to MQLs on the fixture's embedded store,
 // through the shipped rules, at the fixture's now (T): rep-a accepts the
 // first 3 hours later (outside a 1-hour SLA), makes it an SQL a day after

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -13,9 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/baton-hq/baton/internal/httpx"
-	"github.com/baton-hq/baton/internal/identity"
 )
 
 // TestSLACountsAnyVerdictFromTheInbox: a lead still awaiting an answer at
@@ -36,14 +31,8 @@ func TestSLACountsAnyVerdictFromTheInbox(t *testing.T) {
 			f.h.Reports.SLA = time.Hour
 			// answered@: rep-a accepted it 3 hours after the MQL;
 			// waiting@: nobody answered it. The clock is 48 hours on.
-			q, dir, log := salesHistory(t, f)
+			q, dir := servedSalesHistory(t, f)
 			ctx := context.Background()
-			f.h.Scores, f.h.People, f.h.Timelines = q, dir, &identity.Stitcher{Dir: dir, Log: log}
-			mux := http.NewServeMux()
-			f.h.Routes(mux)
-			srv := httptest.NewServer(httpx.SecurityHeaders(httpx.Routes(mux)))
-			defer srv.Close()
-			f.url = srv.URL
 			p, err := dir.ByEmail(ctx, "waiting@maker.example")
 			if err != nil {
 				t.Fatal(err)
