@@ -1380,6 +1380,16 @@ func required(ev *Event) error {
 			return errf("event", "longer than 200 bytes")
 		}
 	case FormSubmit:
+		switch f := ev.Properties["form"].(type) {
+		case nil, map[string]any:
+		case string:
+			// A backend naming its form by a string (Segment's track
+			// properties often do) was stored as sent, and no rule's form:
+			// ever matched it: it is the form's id.
+			ev.Properties["form"] = map[string]any{"id": f}
+		default:
+			return errf("properties.form", "must be an object {id, name, action}, or a string: the form's id")
+		}
 		if f, ok := ev.Properties["fields"]; ok && f != nil {
 			m, ok := f.(map[string]any)
 			if !ok {
