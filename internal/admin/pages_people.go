@@ -426,7 +426,7 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request, p identity.
 	case "not-applied":
 		v.Note, v.NotApplied = notApplied(page{L: h.lang(w, r)}, r.URL.Query()), true
 	}
-	for _, k := range sortedKeys(p.Attributes) {
+	for _, k := range cardOrder(p.Attributes) {
 		v.Attrs = append(v.Attrs, [2]string{k, p.Attributes[k]})
 	}
 	for _, k := range sortedKeys(p.Custom) {
@@ -685,4 +685,28 @@ func (h *Handler) browsePerson(w http.ResponseWriter, r *http.Request, raw strin
 	q.Del("email")
 	q.Set("q", email) // the email is the search: over a q given with it
 	seeOther(w, "people?"+q.Encode())
+}
+
+// cardFirst is the order a business card reads in: family name before
+// given name, then their readings, the company, department and title, the
+// telephones. Sorted by key, 名 (first_name) came before 姓 (last_name)
+// and the company after the country.
+var cardFirst = []string{"last_name", "first_name", "name", "last_name_kana", "first_name_kana", "name_kana",
+	"company", "department", "title", "phone", "mobile"}
+
+// cardOrder is attrs' keys with cardFirst's first, in its order, then the
+// rest by key.
+func cardOrder(attrs map[string]string) []string {
+	out := make([]string, 0, len(attrs))
+	for _, k := range cardFirst {
+		if _, ok := attrs[k]; ok {
+			out = append(out, k)
+		}
+	}
+	for _, k := range sortedKeys(attrs) {
+		if !slices.Contains(cardFirst, k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
