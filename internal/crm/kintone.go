@@ -243,7 +243,7 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 		default:
 			switch v := l.Attributes[attr]; {
 			case unchanged[attr]:
-			case cur != nil && code != "" && l.SalesOwn(attr, cur[code], v) && strings.TrimSpace(cur[code]) != notProvided: // Baton's stand-in is no one's value
+			case cur != nil && code != "" && l.SalesOwn(attr, cur[code], v) && !notProvided(cur[code]): // Baton's stand-in is no one's value
 				kept = append(kept, struct{ code, sales, person string }{code, strings.TrimSpace(cur[code]), v})
 			default:
 				set(code, v)
@@ -600,7 +600,7 @@ type kintoneField struct {
 // refused (CB_VA01): text over its 文字数 limit is cut on a character, a
 // value a number, date, time, link, drop-down or radio button field does
 // not take is left out (the lead is worth more than the value), a required text field a new record has no value for is
-// [not provided]. It returns what was cut or left out ("label (why): the
+// [not provided] (（未入力） for a Japanese team). It returns what was cut or left out ("label (why): the
 // value"), but for summaryCode, the summary, which says itself it was cut
 // (fitText) rather than be copied whole into itself; ok false when rec
 // cannot be made to fit.
@@ -622,7 +622,7 @@ func fitForm(form map[string]kintoneField, rec map[string]any, refused []string,
 		text := f.Type == "SINGLE_LINE_TEXT" || f.Type == "MULTI_LINE_TEXT"
 		switch max, lerr := strconv.Atoi(f.MaxLength); {
 		case !given && f.Required && text:
-			rec[code] = map[string]string{"value": notProvided}
+			rec[code] = map[string]string{"value": w.notProvided}
 		case given && text && lerr == nil:
 			short, cut := fit(v, max)
 			if !cut {

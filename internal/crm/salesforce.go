@@ -495,14 +495,14 @@ func (s *Salesforce) leadFields(l push.Lead, create bool) (lead map[string]any, 
 			// LastName, less the first name when the form gave that too.
 			lead["LastName"] = withoutFirstName(name, strings.TrimSpace(l.Attributes["first_name"]))
 		} else if create { // required by Salesforce
-			lead["LastName"] = notProvided
+			lead["LastName"] = w.notProvided
 			if local := strings.TrimSpace(strings.SplitN(l.Email, "@", 2)[0]); local != "" {
 				lead["LastName"] = local
 			}
 		}
 	}
 	if lead["Company"] == nil && create {
-		lead["Company"] = notProvided
+		lead["Company"] = w.notProvided
 	}
 	for field, values := range s.Picklists {
 		v, ok := lead[field].(string)
@@ -596,10 +596,13 @@ func (s *Salesforce) personFields() []string {
 
 // salesKept takes out of fields, an update of the Lead cur (its fields as
 // Salesforce holds them now), the values of the fields sales wrote since
-// notProvided is what Baton writes in a required field it has no value
-// for (a Lead's LastName and Company, a kintone app's required text
-// field).
-const notProvided = "[not provided]"
+// notProvided reports whether v is what Baton writes in a required field
+// it has no value for (notes.notProvided), in either language: a team
+// that changed its language has the other's on older records.
+func notProvided(v string) bool {
+	v = strings.TrimSpace(v)
+	return v == notesEN.notProvided || v == notesJA.notProvided
+}
 
 // sfStandIn reports whether now, the Lead's field as it is, is the stand-in
 // Baton wrote there for a value the person had not given (notProvided, or
@@ -610,10 +613,10 @@ func sfStandIn(l push.Lead, field, now string) bool {
 	now = strings.TrimSpace(now)
 	switch field {
 	case "Company":
-		return now == notProvided
+		return notProvided(now)
 	case "LastName":
 		local, _, _ := strings.Cut(l.Email, "@")
-		return now == notProvided || now != "" && now == strings.TrimSpace(local)
+		return notProvided(now) || now != "" && now == strings.TrimSpace(local)
 	}
 	return false
 }

@@ -38,6 +38,10 @@ type notes struct {
 	mark                            string // before a URL on no site of the team's (event.OffsiteMark)
 	sites                           []string
 	ja                              bool // the notes are Japanese: a field is named by its attribute's Japanese name too (field)
+	// notProvided is what Baton writes in a required field it has no
+	// value for (a Lead's LastName and Company, a kintone app's required
+	// text field), in the team's language: sales read it on the record.
+	notProvided string
 }
 
 // field names the SFA's field (or property) holding the person's
@@ -89,18 +93,19 @@ var (
 			"the MQA is on this one as it is, nothing written on it: it holds Baton's id of another account (%s)",
 		acDupRefused: "Duplicate rule %s: Salesforce matched the company to this Account, which sales keep, and refused a new Account; " +
 			"the MQA is on this one as it is, nothing written on it: the org refused Baton's account id on it (%s)",
-		acDupMore: "The rule matched these Accounts too, left as they are (this one is the oldest; merge them if they are one company): %s",
-		hsCut:     "%s (cut to %d characters, the rest left off)",
-		hsLeft:    "%s (%s, left off the contact): %s",
-		hsMail:    "email (an address HubSpot does not take, INVALID_EMAIL: HubSpot takes only plain ASCII addresses by RFC 2822 whose domain ends in a known top-level domain; the contact was made without it): %s",
-		hsHead:    "\nNot on the contact as Baton has it:\n",
-		hsMore:    "\n[cut to fit HubSpot's note]",
-		hsPerson:  "Open the person in Baton (journey, score explained)",
-		ktLeft:    "%s (not a value the field takes, left out): %s",
-		ktHead:    "\nNot in the record as Baton has it:\n",
-		ktMore:    "\n[cut to fit the field]\n",
-		kept:      "%s (kept as sales have it, %s; the person now gives): %s",
-		mark:      event.OffsiteMark("en"),
+		acDupMore:   "The rule matched these Accounts too, left as they are (this one is the oldest; merge them if they are one company): %s",
+		hsCut:       "%s (cut to %d characters, the rest left off)",
+		hsLeft:      "%s (%s, left off the contact): %s",
+		hsMail:      "email (an address HubSpot does not take, INVALID_EMAIL: HubSpot takes only plain ASCII addresses by RFC 2822 whose domain ends in a known top-level domain; the contact was made without it): %s",
+		hsHead:      "\nNot on the contact as Baton has it:\n",
+		hsMore:      "\n[cut to fit HubSpot's note]",
+		hsPerson:    "Open the person in Baton (journey, score explained)",
+		ktLeft:      "%s (not a value the field takes, left out): %s",
+		ktHead:      "\nNot in the record as Baton has it:\n",
+		ktMore:      "\n[cut to fit the field]\n",
+		kept:        "%s (kept as sales have it, %s; the person now gives): %s",
+		mark:        event.OffsiteMark("en"),
+		notProvided: "[not provided]",
 	}
 	notesJA = notes{
 		cut:     "%s（%d 文字に切り詰め）：%s",
@@ -118,19 +123,20 @@ var (
 			"MQA はこの取引先に登録しましたが、別の Baton 取引先の ID（%s）を持つため、何も書き込んでいません",
 		acDupRefused: "重複ルール %s：Salesforce がこの会社を営業が管理しているこの取引先と判定し、取引先の新規作成を拒否しました。" +
 			"MQA はこの取引先に登録しましたが、Baton の取引先 ID の書き込みは拒否されたため、何も書き込んでいません（%s）",
-		acDupMore: "重複ルールは次の取引先にも一致しました。そのままにしています（最も古いこの取引先を選びました。同じ会社なら統合してください）：%s",
-		hsCut:     "%s（%d 文字に切り詰め、以降は入れていません）",
-		hsLeft:    "%s（%s。コンタクトに入れていません）：%s",
-		hsMail:    "email（HubSpot が受け付けないアドレスです（INVALID_EMAIL）。HubSpot は RFC 2822 の ASCII だけのアドレスで、ドメインが実在するトップレベルドメインで終わるものしか受け付けません。コンタクトはメールアドレスなしで作成しました）：%s",
-		hsHead:    "\nコンタクトに入りきらなかった値（Baton が受け取ったまま）：\n",
-		hsMore:    "\n［HubSpot のノートに収まるよう、ここで切り詰めました］",
-		hsPerson:  "Baton で人物ページを開く（行動の履歴とスコアの内訳）",
-		ktLeft:    "%s（フィールドが受け付けない値のため、入れていません）：%s",
-		ktHead:    "\nレコードに入りきらなかった値（Baton が受け取ったまま）：\n",
-		ktMore:    "\n［フィールドに収まるよう、ここで切り詰めました］\n",
-		kept:      "%s（営業が入力した「%s」のまま。本人が新たに入力した値）：%s",
-		mark:      event.OffsiteMark("ja"),
-		ja:        true,
+		acDupMore:   "重複ルールは次の取引先にも一致しました。そのままにしています（最も古いこの取引先を選びました。同じ会社なら統合してください）：%s",
+		hsCut:       "%s（%d 文字に切り詰め、以降は入れていません）",
+		hsLeft:      "%s（%s。コンタクトに入れていません）：%s",
+		hsMail:      "email（HubSpot が受け付けないアドレスです（INVALID_EMAIL）。HubSpot は RFC 2822 の ASCII だけのアドレスで、ドメインが実在するトップレベルドメインで終わるものしか受け付けません。コンタクトはメールアドレスなしで作成しました）：%s",
+		hsHead:      "\nコンタクトに入りきらなかった値（Baton が受け取ったまま）：\n",
+		hsMore:      "\n［HubSpot のノートに収まるよう、ここで切り詰めました］",
+		hsPerson:    "Baton で人物ページを開く（行動の履歴とスコアの内訳）",
+		ktLeft:      "%s（フィールドが受け付けない値のため、入れていません）：%s",
+		ktHead:      "\nレコードに入りきらなかった値（Baton が受け取ったまま）：\n",
+		ktMore:      "\n［フィールドに収まるよう、ここで切り詰めました］\n",
+		kept:        "%s（営業が入力した「%s」のまま。本人が新たに入力した値）：%s",
+		mark:        event.OffsiteMark("ja"),
+		notProvided: "（未入力）",
+		ja:          true,
 	}
 )
 
