@@ -209,13 +209,19 @@ func dueSK(at time.Time, person, id string) string {
 	return fmt.Sprintf("%020d#%s#%s", at.Add(event.ClickSettle).UnixNano(), person, id)
 }
 
+// maxAwaitingRead bounds the click memories Awaiting reads: a day's clicks
+// of one person are a few, unless a link is hammered (a scanner, an
+// attacker), and the person's page must not read thousands for a note.
+const maxAwaitingRead = 200
+
 // Awaiting counts the person's newsletter clicks stored and waiting for
 // their judgement: until the sweep judges one human it is on no timeline
 // and scores nothing, while the campaign's page counts it already (its
 // person page said "no click yet"). One query of the person's click
-// memory (a day's clicks) and a read by key of each one's due entry.
+// memory (a day's clicks, at most maxAwaitingRead of them) and a read by
+// key of each one's due entry.
 func Awaiting(ctx context.Context, t table.Table, person string) (int, error) {
-	items, err := t.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: "C#"})
+	items, err := t.Query(ctx, table.Query{PK: identity.PersonPK(person), Prefix: "C#", Limit: maxAwaitingRead})
 	if err != nil {
 		return 0, err
 	}
