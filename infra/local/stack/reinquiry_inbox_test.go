@@ -385,9 +385,11 @@ func TestReinquiryOfAnMQLWithoutDeliveryRecords(t *testing.T) {
 	hook.mu.Unlock()
 	// The webhook got the MQL before the re-inquiry's record says so, and
 	// the stack's own pusher may hold the message meanwhile (RunOnce then
-	// finds nothing to do): the records are waited for, not read once.
+	// finds nothing to do): the records are waited for, not read once,
+	// up to 30 s (5 s was too short for a CI machine running other
+	// packages' tests beside: "delivered pending").
 	st := activityStatus(t, s, id)
-	for i := 0; i < 200 && st != "delivered delivered"; i++ {
+	for i := 0; i < 1200 && st != "delivered delivered"; i++ {
 		time.Sleep(25 * time.Millisecond)
 		drain(t, s)
 		st = activityStatus(t, s, id)
