@@ -88,7 +88,7 @@ func TestSecondInterruptStopsAtOnce(t *testing.T) {
 
 	// The store was closed: its file opens (an open one is locked), with
 	// the event answered as stored.
-	tb, err := bolttable.Open(filepath.Join(s.App.Config.DataDir, "baton.db"))
+	tb, err := bolttable.Open(filepath.Join(s.App.Config.DataDir, "baton.db"), bolttable.WithClock(clk.Now)) // the stack's clock: the wall clock would find the event expired
 	if err != nil {
 		t.Fatalf("the store after a second interrupt: %v", err)
 	}
