@@ -24,7 +24,11 @@ const out = { errors, pages: {} };
 // audit runs axe and our own checks on the page as it is; name keys it.
 async function audit(page, name, lang) {
   // Where the page put the keyboard (and a screen reader) as it loaded:
-  // after a form, on what the form did (its note or its error).
+  // after a form, on what the form did (its note or its error). Chromium
+  // applies autofocus at a rendering update after load: on a loaded
+  // machine that came after this read (CI: focus on nothing), so a page
+  // with an autofocus element is given up to 5 s to apply it.
+  await page.waitForFunction(() => !document.querySelector('[autofocus]') || (document.activeElement && document.activeElement !== document.body), null, { timeout: 5000 }).catch(() => {});
   const focus = await page.evaluate(() => {
     const e = document.activeElement;
     return e && e !== document.body ? { id: e.id, role: e.getAttribute('role') || e.tagName.toLowerCase(), text: e.textContent.trim().slice(0, 120), inCard: !!e.closest('.card.lead') } : null;
