@@ -24,59 +24,10 @@ import (
 // candidate that drops the condition that did raise one moves nothing).
 func TestSimulateJudgesBackdatedEventsWhenReceived(t *testing.T) {
 	ctx := context.Background()
-	rules, err := rulebook.Parse("rules.yaml", []byte(`name: expo
-decay:
-  half_life: 30d
-behaviour:
-  - name: exhibition-booth
-    type: offline
-    points: 20
-grades:
-  A: 50
-  B: 30
-  C: 10
-mql:
-  - name: hot
-    min_behaviour: 40
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	jst := time.FixedZone("JST", 9*3600)
 	show := time.Date(2026, 12, 1, 0, 0, 0, 0, jst)     // the show's day, as the list dates it
 	imported := time.Date(2026, 12, 4, 6, 0, 0, 0, jst) // when the list was uploaded
-	clk := clock.NewManual(imported)
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(clk.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tb.Close()
-	log := &eventlog.Log{T: tb, Now: clk.Now}
-	dir := &identity.Directory{T: tb, Now: clk.Now}
-	st := &identity.Stitcher{Dir: dir, Log: log}
-	engine := &rulebook.Engine{R: rules, Loc: jst}
-	q := &qualify.Qualifier{T: tb, Dir: dir, Log: log, Engine: engine, Now: clk.Now}
-
-	// As the import makes them (internal/offline): the person since the
-	// show's day, the pseudo-visitor theirs from the start.
-	p, _, err := dir.EnsureSince(ctx, "expo@maker.example", "offline:exhibition", nil, nil, show)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var evs []event.Event
-	for _, name := range []string{"Japan IT Week", "製造業DX展"} {
-		evs = append(evs, event.Event{ID: "off-" + name, Type: event.Offline, VisitorID: "o:expo", UserID: p.ID,
-			Timestamp: show, ReceivedAt: imported, Properties: map[string]any{"channel": "exhibition", "event": name}})
-	}
-	if _, err := log.Append(ctx, evs); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.LinkPerson(ctx, "o:expo", p.ID, time.Time{}, identity.Strong); err != nil {
-		t.Fatal(err)
-	}
-	if err := q.Process(ctx, evs); err != nil {
-		t.Fatal(err)
-	}
+	x := importExpo(t, show, imported, 0, "Japan IT Week", "製造業DX展")
+	q, p, engine := x.q, x.person, x.engine
 	rec, err := q.Record(ctx, p.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -100,56 +51,10 @@ mql:
 // has its leads, and sales' SLA starts when the import handed it to them.
 func TestOfflineImportMQLIsDatedByTheShow(t *testing.T) {
 	ctx := context.Background()
-	rules, err := rulebook.Parse("rules.yaml", []byte(`name: expo
-decay:
-  half_life: 30d
-behaviour:
-  - name: exhibition-booth
-    type: offline
-    points: 20
-grades:
-  A: 50
-  B: 30
-  C: 10
-mql:
-  - name: hot
-    min_behaviour: 40
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	jst := time.FixedZone("JST", 9*3600)
 	show := time.Date(2026, 11, 30, 10, 0, 0, 0, jst)
 	imported := time.Date(2026, 12, 3, 6, 0, 0, 0, jst)
-	clk := clock.NewManual(imported)
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(clk.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tb.Close()
-	log := &eventlog.Log{T: tb, Now: clk.Now}
-	dir := &identity.Directory{T: tb, Now: clk.Now}
-	st := &identity.Stitcher{Dir: dir, Log: log}
-	engine := &rulebook.Engine{R: rules, Loc: jst}
-	q := &qualify.Qualifier{T: tb, Dir: dir, Log: log, Engine: engine, Now: clk.Now, Calendar: calendar.Calendar{Loc: jst}}
-	p, _, err := dir.EnsureSince(ctx, "booth@maker.example", "offline:exhibition", nil, nil, show)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var evs []event.Event
-	for i, name := range []string{"booth", "seminar", "demo"} {
-		evs = append(evs, event.Event{ID: "off-" + name, Type: event.Offline, VisitorID: "o:booth", UserID: p.ID,
-			Timestamp: show.Add(time.Duration(i) * time.Hour), ReceivedAt: imported, Properties: map[string]any{"channel": "exhibition", "event": name}})
-	}
-	if _, err := log.Append(ctx, evs); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.LinkPerson(ctx, "o:booth", p.ID, time.Time{}, identity.Strong); err != nil {
-		t.Fatal(err)
-	}
-	if err := q.Process(ctx, evs); err != nil {
-		t.Fatal(err)
-	}
+	x := importExpo(t, show, imported, time.Hour, "booth", "seminar", "demo")
+	q, p, engine, tb := x.q, x.person, x.engine, x.tb
 	// 60 points, decayed to about 56 by the import: the third touch
 	// (the first two, 37, were not enough) qualified them, on the show's day.
 	third := show.Add(2 * time.Hour)
@@ -175,4 +80,73 @@ mql:
 	if got := sims[0].MQLs; len(got) != 1 || !got[0].At.Equal(third) {
 		t.Errorf("the replay's MQLs %+v; want one dated %v, as the stored one", got, third)
 	}
+}
+
+var jst = time.FixedZone("JST", 9*3600)
+
+// expoImport is a person whose exhibition touches were imported after the
+// show, scored when they came, under a definition where two touches are
+// 40 points undecayed.
+type expoImport struct {
+	q      *qualify.Qualifier
+	engine *rulebook.Engine
+	person identity.Person
+	tb     *bolttable.Table
+}
+
+// importExpo stores and scores one touch per name, the first dated show
+// and each next apart by spacing, as an import at imported makes them
+// (internal/offline): the person since the show's day, the pseudo-visitor
+// theirs from the start.
+func importExpo(t *testing.T, show, imported time.Time, spacing time.Duration, names ...string) expoImport {
+	t.Helper()
+	ctx := context.Background()
+	rules, err := rulebook.Parse("rules.yaml", []byte(`name: expo
+decay:
+  half_life: 30d
+behaviour:
+  - name: exhibition-booth
+    type: offline
+    points: 20
+grades:
+  A: 50
+  B: 30
+  C: 10
+mql:
+  - name: hot
+    min_behaviour: 40
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := clock.NewManual(imported)
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(clk.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tb.Close() })
+	log := &eventlog.Log{T: tb, Now: clk.Now}
+	dir := &identity.Directory{T: tb, Now: clk.Now}
+	st := &identity.Stitcher{Dir: dir, Log: log}
+	engine := &rulebook.Engine{R: rules, Loc: jst}
+	q := &qualify.Qualifier{T: tb, Dir: dir, Log: log, Engine: engine, Now: clk.Now, Calendar: calendar.Calendar{Loc: jst}}
+	p, _, err := dir.EnsureSince(ctx, "expo@maker.example", "offline:exhibition", nil, nil, show)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []event.Event
+	for i, name := range names {
+		evs = append(evs, event.Event{ID: "off-" + name, Type: event.Offline, VisitorID: "o:expo", UserID: p.ID,
+			Timestamp: show.Add(time.Duration(i) * spacing), ReceivedAt: imported, Properties: map[string]any{"channel": "exhibition", "event": name}})
+	}
+	if _, err := log.Append(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.LinkPerson(ctx, "o:expo", p.ID, time.Time{}, identity.Strong); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Process(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	return expoImport{q: q, engine: engine, person: p, tb: tb}
 }
