@@ -16,8 +16,7 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
-	"github.com/baton-hq/baton/internal/table/dynamotable"
-	"github.com/baton-hq/baton/internal/testutil/moto"
+	"github.com/baton-hq/baton/internal/testutil/backends"
 )
 
 // noKeys is a table no read may reach: a key no table can hold (a NUL,
@@ -356,84 +355,65 @@ func TestCampaignEditLosingEveryRaceIsBusy(t *testing.T) {
 // table, past API Gateway's 30 s on a large one): the sweep copies them
 // (ListOld), a page a run, and until then the list says it is incomplete.
 func TestCampaignListReadsNoScan(t *testing.T) {
-	for _, store := range []struct {
-		name string
-		open func(t *testing.T, now func() time.Time) table.Table
-	}{
-		{"bolt", func(t *testing.T, now func() time.Time) table.Table {
-			tb, err := bolttable.Open(filepath.Join(t.TempDir(), "l.db"), bolttable.WithClock(now))
-			if err != nil {
+	backends.EachClock(t, time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), func(t *testing.T, tb table.Table, clk *clock.Manual) {
+		ctx := context.Background()
+		// Stored as before the list was kept: more than a page of
+		// bbolt's scan (500 keys).
+		const old = 520
+		var ws []table.Write
+		for i := range old {
+			data, _ := json.Marshal(Campaign{ID: fmt.Sprintf("old-%03d", i), CreatedAt: clk.Now()})
+			ws = append(ws, table.Put(table.Item{PK: fmt.Sprintf("CAMP#old-%03d", i), SK: "CAMP", Kind: "campaign", Data: data}, table.NotExists))
+		}
+		for i := 0; i < len(ws); i += 100 {
+			if err := errors.Join(tb.PutMany(ctx, ws[i:min(i+100, len(ws))])...); err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { tb.Close() })
-			return tb
-		}},
-		{"dynamodb", func(t *testing.T, now func() time.Time) table.Table {
-			return moto.NewTable(t, dynamotable.WithClock(now))
-		}},
-	} {
-		t.Run(store.name, func(t *testing.T) {
-			ctx := context.Background()
-			clk := clock.NewManual(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
-			tb := store.open(t, clk.Now)
-			// Stored as before the list was kept: more than a page of
-			// bbolt's scan (500 keys).
-			const old = 520
-			var ws []table.Write
-			for i := range old {
-				data, _ := json.Marshal(Campaign{ID: fmt.Sprintf("old-%03d", i), CreatedAt: clk.Now()})
-				ws = append(ws, table.Put(table.Item{PK: fmt.Sprintf("CAMP#old-%03d", i), SK: "CAMP", Kind: "campaign", Data: data}, table.NotExists))
-			}
-			for i := 0; i < len(ws); i += 100 {
-				if err := errors.Join(tb.PutMany(ctx, ws[i:min(i+100, len(ws))])...); err != nil {
-					t.Fatal(err)
-				}
-			}
-			r := &Registry{T: noScans{tb}, Now: clk.Now}
-			for _, id := range []string{"nov-news", "dec-news"} {
-				clk.Advance(time.Hour)
-				if _, err := r.CreateCampaign(ctx, Campaign{ID: id}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if _, _, err := r.PutCampaign(ctx, Campaign{ID: "nov-news", Name: "November"}); err != nil {
+		}
+		r := &Registry{T: noScans{tb}, Now: clk.Now}
+		for _, id := range []string{"nov-news", "dec-news"} {
+			clk.Advance(time.Hour)
+			if _, err := r.CreateCampaign(ctx, Campaign{ID: id}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := r.ListMinted(ctx, "dec-news", "f1", addrs("f1", 7), false); err != nil {
-				t.Fatal(err)
-			}
-			// The page's request: what is listed so far, no scan.
-			cs, err := r.Campaigns(ctx)
-			if err != nil || len(cs) != 2 || cs[0].ID != "dec-news" || cs[0].Recipients != 7 || cs[1].Name != "November" {
-				t.Fatalf("list before the sweep: %+v %v", cs, err)
-			}
-			if done, err := r.ListComplete(ctx); done || err != nil {
-				t.Fatalf("complete before the sweep: %v %v", done, err)
-			}
-			// The sweep: a run that ends after its first page, then the next.
-			run, end := context.WithCancel(ctx)
-			sweep := &Registry{T: &endsAfterPage{Table: tb, end: end}, Now: clk.Now}
-			n1, err := sweep.ListOld(run)
-			if err != nil || n1 == 0 {
-				t.Fatalf("first run: %d %v", n1, err)
-			}
-			sweep.T = tb
-			n2, err := sweep.ListOld(ctx)
-			if err != nil || n1+n2 != old {
-				t.Fatalf("runs copied %d and %d campaigns, want %d in all", n1, n2, old)
-			}
-			if done, err := r.ListComplete(ctx); !done || err != nil {
-				t.Fatalf("complete after the sweep: %v %v", done, err)
-			}
-			cs, err = r.Campaigns(ctx)
-			if err != nil || len(cs) != old+2 || cs[0].ID != "dec-news" || cs[1].Name != "November" || cs[2].ID != "old-000" {
-				t.Fatalf("list after the sweep: %d campaigns %v", len(cs), err)
-			}
-			if n, err := sweep.ListOld(ctx); n != 0 || err != nil {
-				t.Errorf("a run once complete: %d %v", n, err)
-			}
-		})
-	}
+		}
+		if _, _, err := r.PutCampaign(ctx, Campaign{ID: "nov-news", Name: "November"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.ListMinted(ctx, "dec-news", "f1", addrs("f1", 7), false); err != nil {
+			t.Fatal(err)
+		}
+		// The page's request: what is listed so far, no scan.
+		cs, err := r.Campaigns(ctx)
+		if err != nil || len(cs) != 2 || cs[0].ID != "dec-news" || cs[0].Recipients != 7 || cs[1].Name != "November" {
+			t.Fatalf("list before the sweep: %+v %v", cs, err)
+		}
+		if done, err := r.ListComplete(ctx); done || err != nil {
+			t.Fatalf("complete before the sweep: %v %v", done, err)
+		}
+		// The sweep: a run that ends after its first page, then the next.
+		run, end := context.WithCancel(ctx)
+		sweep := &Registry{T: &endsAfterPage{Table: tb, end: end}, Now: clk.Now}
+		n1, err := sweep.ListOld(run)
+		if err != nil || n1 == 0 {
+			t.Fatalf("first run: %d %v", n1, err)
+		}
+		sweep.T = tb
+		n2, err := sweep.ListOld(ctx)
+		if err != nil || n1+n2 != old {
+			t.Fatalf("runs copied %d and %d campaigns, want %d in all", n1, n2, old)
+		}
+		if done, err := r.ListComplete(ctx); !done || err != nil {
+			t.Fatalf("complete after the sweep: %v %v", done, err)
+		}
+		cs, err = r.Campaigns(ctx)
+		if err != nil || len(cs) != old+2 || cs[0].ID != "dec-news" || cs[1].Name != "November" || cs[2].ID != "old-000" {
+			t.Fatalf("list after the sweep: %d campaigns %v", len(cs), err)
+		}
+		if n, err := sweep.ListOld(ctx); n != 0 || err != nil {
+			t.Errorf("a run once complete: %d %v", n, err)
+		}
+	})
 }
 
 // noScans is the table a request reads: a scan there reads every item of

@@ -3,7 +3,6 @@ package links
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,34 +11,14 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
-	"github.com/baton-hq/baton/internal/table/bolttable"
-	"github.com/baton-hq/baton/internal/table/dynamotable"
-	"github.com/baton-hq/baton/internal/testutil/moto"
+	"github.com/baton-hq/baton/internal/testutil/backends"
 )
 
 // onStores runs f on the embedded store and on DynamoDB (moto).
 func onStores(t *testing.T, f func(t *testing.T, r *Registry, clk *clock.Manual)) {
-	for _, store := range []struct {
-		name string
-		open func(t *testing.T, now func() time.Time) table.Table
-	}{
-		{"bolt", func(t *testing.T, now func() time.Time) table.Table {
-			tb, err := bolttable.Open(filepath.Join(t.TempDir(), "l.db"), bolttable.WithClock(now))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { tb.Close() })
-			return tb
-		}},
-		{"dynamodb", func(t *testing.T, now func() time.Time) table.Table {
-			return moto.NewTable(t, dynamotable.WithClock(now))
-		}},
-	} {
-		t.Run(store.name, func(t *testing.T) {
-			clk := clock.NewManual(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
-			f(t, &Registry{T: store.open(t, clk.Now), Now: clk.Now}, clk)
-		})
-	}
+	backends.EachClock(t, time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), func(t *testing.T, tb table.Table, clk *clock.Manual) {
+		f(t, &Registry{T: tb, Now: clk.Now}, clk)
+	})
 }
 
 // between are the addresses from-to of one address book (both lists
