@@ -3,10 +3,7 @@ package awsshape
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,15 +11,12 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/baton-hq/baton/internal/account"
-	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/clock"
-	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/lambdafn"
 	"github.com/baton-hq/baton/internal/lambdahttp"
 	"github.com/baton-hq/baton/internal/sqsrelay"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
 	"github.com/baton-hq/baton/internal/testutil/moto"
-	"github.com/baton-hq/baton/internal/testutil/repo"
 )
 
 // TestAWSShapeMQA: two decision makers of one company fill in the contact
@@ -36,26 +30,13 @@ func TestAWSShapeMQA(t *testing.T) {
 	endpoint := moto.Shared(t)
 	tbl := moto.NewTable(t, dynamotable.WithClock(clk.Now))
 	sqsc := moto.SQS(endpoint)
-	dlqURL, dlqARN := createQueue(t, sqsc, tbl.Name()+"-push-dlq", nil)
-	pushURL, pushARN := createQueue(t, sqsc, tbl.Name()+"-push", map[string]string{
-		"VisibilityTimeout": "360",
-		"RedrivePolicy":     `{"deadLetterTargetArn":"` + dlqARN + `","maxReceiveCount":"400"}`,
-	})
+	q := createQueues(t, sqsc, tbl.Name())
+	pushURL, pushARN, dlqURL, dlqARN := q.pushURL, q.pushARN, q.dlqURL, q.dlqARN
 	hook := newReceiver(t, clk)
-	env := map[string]string{
-		"BATON_STORE": "dynamodb", "BATON_TABLE": tbl.Name(), "BATON_ADMIN_TOKEN": adminToken, "BATON_WRITE_KEY": writeKey,
-		"BATON_RULES": filepath.Join(repo.Root(t), "infra", "rules.yaml"), "BATON_SITE_ORIGINS": site,
+	a := deployedApp(t, ctx, tbl, clk, map[string]string{
+		"BATON_WRITE_KEY": writeKey, "BATON_SITE_ORIGINS": site,
 		"BATON_WEBHOOK_URL": hook.URL + "/mql", "BATON_WEBHOOK_SECRET": webhookSecret,
-	}
-	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Deployed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := app.New(ctx, cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)), app.WithClock(clk.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
+	})
 	collectFn := lambdahttp.Adapter{Handler: a.CollectHandler()}
 	relay := &sqsrelay.Relay{SQS: sqsc, QueueURL: pushURL}
 	a.Accounts.Send = relay.SendAccount // as functions/score does

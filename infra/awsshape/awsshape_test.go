@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -30,7 +29,6 @@ import (
 	"github.com/baton-hq/baton/internal/admin"
 	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/clock"
-	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/lambdafn"
 	"github.com/baton-hq/baton/internal/lambdahttp"
@@ -72,11 +70,8 @@ func TestAWSShape(t *testing.T) {
 	sqsc := moto.SQS(endpoint)
 
 	// The push queue with its dead-letter queue, as in template.yaml.
-	dlqURL, dlqARN := createQueue(t, sqsc, tbl.Name()+"-push-dlq", nil)
-	pushURL, pushARN := createQueue(t, sqsc, tbl.Name()+"-push", map[string]string{
-		"VisibilityTimeout": "360",
-		"RedrivePolicy":     `{"deadLetterTargetArn":"` + dlqARN + `","maxReceiveCount":"400"}`,
-	})
+	q := createQueues(t, sqsc, tbl.Name())
+	pushURL, pushARN, dlqURL, dlqARN := q.pushURL, q.pushARN, q.dlqURL, q.dlqARN
 
 	hook := newReceiver(t, clk)
 
@@ -84,27 +79,14 @@ func TestAWSShape(t *testing.T) {
 	if err := os.WriteFile(cfgFile, []byte("sla:\n  accept_within: 24h\n  webhook_url: "+hook.URL+"/sla\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{
-		"BATON_STORE":           "dynamodb",
-		"BATON_TABLE":           tbl.Name(),
-		"BATON_ADMIN_TOKEN":     adminToken,
+	a := deployedApp(t, ctx, tbl, clk, map[string]string{
 		"BATON_WRITE_KEY":       writeKey,
-		"BATON_RULES":           filepath.Join(repo.Root(t), "infra", "rules.yaml"),
 		"BATON_SITE_ORIGINS":    site,
 		"BATON_FEEDBACK_SECRET": feedbackSecret,
 		"BATON_WEBHOOK_URL":     hook.URL + "/mql",
 		"BATON_WEBHOOK_SECRET":  webhookSecret,
 		"BATON_CONFIG":          cfgFile,
-	}
-	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Deployed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := app.New(ctx, cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)), app.WithClock(clk.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
+	})
 	if a.Qualifier == nil {
 		t.Fatal("no qualifier: BATON_RULES not loaded")
 	}

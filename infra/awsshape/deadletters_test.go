@@ -4,11 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -18,18 +15,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/baton-hq/baton/internal/admin"
-	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/clock"
-	"github.com/baton-hq/baton/internal/config"
 	"github.com/baton-hq/baton/internal/deadletter"
-	"github.com/baton-hq/baton/internal/lambdafn"
-	"github.com/baton-hq/baton/internal/lambdahttp"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
 	"github.com/baton-hq/baton/internal/sqsrelay"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
 	"github.com/baton-hq/baton/internal/testutil/moto"
-	"github.com/baton-hq/baton/internal/testutil/repo"
 )
 
 // scoreFailureRecord is what Lambda sends to the score function's
@@ -47,12 +39,8 @@ func TestDeadLettersOnSQS(t *testing.T) {
 	endpoint := moto.Shared(t)
 	tbl := moto.NewTable(t, dynamotable.WithClock(clk.Now))
 	sqsc := moto.SQS(endpoint)
-	dlqURL, dlqARN := createQueue(t, sqsc, tbl.Name()+"-push-dlq", nil)
-	pushURL, pushARN := createQueue(t, sqsc, tbl.Name()+"-push", map[string]string{
-		"VisibilityTimeout": "360",
-		"RedrivePolicy":     `{"deadLetterTargetArn":"` + dlqARN + `","maxReceiveCount":"400"}`,
-	})
-	scoreURL, scoreARN := createQueue(t, sqsc, tbl.Name()+"-score-failures", nil)
+	q := createQueues(t, sqsc, tbl.Name())
+	pushURL, pushARN, dlqURL, dlqARN, scoreURL, scoreARN := q.pushURL, q.pushARN, q.dlqURL, q.dlqARN, q.scoreURL, q.scoreARN
 
 	var refuse atomic.Bool
 	refuse.Store(true)
@@ -66,27 +54,8 @@ func TestDeadLettersOnSQS(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	t.Cleanup(sfa.Close)
-	env := map[string]string{
-		"BATON_STORE": "dynamodb", "BATON_TABLE": tbl.Name(), "BATON_ADMIN_TOKEN": adminToken,
-		"BATON_RULES":       filepath.Join(repo.Root(t), "infra", "rules.yaml"),
-		"BATON_WEBHOOK_URL": sfa.URL, "BATON_WEBHOOK_SECRET": webhookSecret,
-	}
-	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Deployed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := app.New(ctx, cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)), app.WithClock(clk.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	// What functions/push and functions/admin wire from the template's variables.
-	pushFn := lambdafn.Push(a.Pusher, sqsc, lambdafn.PushQueues{URL: pushURL, DeadLetterURL: dlqURL})
-	store := &deadletter.Store{SQS: sqsc, Queues: deadletter.Queues{Push: pushURL, PushDLQ: dlqURL, ScoreFailures: scoreURL}, T: tbl, Now: clk.Now}
-	lambdafn.ReplayScoreFailures(a.Core, store)
-	a.Admin.Deliveries.Queue = store
-	a.Admin.Deliveries.Enqueue = lambdafn.PushEnqueue(store)
-	adminFn := lambdahttp.Adapter{Handler: a.AdminHandler()}
+	a := deployedApp(t, ctx, tbl, clk, map[string]string{"BATON_WEBHOOK_URL": sfa.URL, "BATON_WEBHOOK_SECRET": webhookSecret})
+	pushFn, adminFn := pushAndAdmin(a, sqsc, q, tbl, clk)
 
 	// An MQL relayed as the score function does; the SFA refuses it for good.
 	p, _, err := a.People.Ensure(ctx, email, "form")

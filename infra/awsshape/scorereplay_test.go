@@ -3,10 +3,7 @@ package awsshape
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,17 +11,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/clock"
-	"github.com/baton-hq/baton/internal/config"
-	"github.com/baton-hq/baton/internal/deadletter"
-	"github.com/baton-hq/baton/internal/lambdafn"
 	"github.com/baton-hq/baton/internal/lambdahttp"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/queue"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
 	"github.com/baton-hq/baton/internal/testutil/moto"
-	"github.com/baton-hq/baton/internal/testutil/repo"
 )
 
 // TestScoreFailureReplay: the score function gave up on the stream batch
@@ -44,30 +36,14 @@ func TestScoreFailureReplay(t *testing.T) {
 	endpoint := moto.Shared(t)
 	tbl := moto.NewTable(t, dynamotable.WithClock(clk.Now))
 	sqsc := moto.SQS(endpoint)
-	dlqURL, _ := createQueue(t, sqsc, tbl.Name()+"-push-dlq", nil)
-	pushURL, pushARN := createQueue(t, sqsc, tbl.Name()+"-push", nil)
-	scoreURL, scoreARN := createQueue(t, sqsc, tbl.Name()+"-score-failures", nil)
-	env := map[string]string{
-		"BATON_STORE": "dynamodb", "BATON_TABLE": tbl.Name(), "BATON_ADMIN_TOKEN": adminToken,
+	q := createQueues(t, sqsc, tbl.Name())
+	pushURL, pushARN, scoreURL, scoreARN := q.pushURL, q.pushARN, q.scoreURL, q.scoreARN
+	a := deployedApp(t, ctx, tbl, clk, map[string]string{
 		"BATON_WRITE_KEY": writeKey, "BATON_SITE_ORIGINS": site,
-		"BATON_RULES":       filepath.Join(repo.Root(t), "infra", "rules.yaml"),
 		"BATON_WEBHOOK_URL": "https://hooks.example.com/mql", "BATON_WEBHOOK_SECRET": webhookSecret,
-	}
-	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Deployed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := app.New(ctx, cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)), app.WithClock(clk.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	// As functions/admin/main.go wires it.
-	dead := &deadletter.Store{SQS: sqsc, Queues: deadletter.Queues{Push: pushURL, PushDLQ: dlqURL, ScoreFailures: scoreURL}, T: tbl, Now: clk.Now}
-	lambdafn.ReplayScoreFailures(a.Core, dead)
-	a.Admin.Deliveries.Queue = dead
+	})
+	_, adminFn := pushAndAdmin(a, sqsc, q, tbl, clk)
 	collectFn := lambdahttp.Adapter{Handler: a.CollectHandler()}
-	adminFn := lambdahttp.Adapter{Handler: a.AdminHandler()}
 
 	// The visitor's page views, download and form, collected; the score
 	// function never ran.

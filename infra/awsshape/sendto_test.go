@@ -4,10 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"maps"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,10 +12,7 @@ import (
 
 	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/clock"
-	"github.com/baton-hq/baton/internal/config"
-	"github.com/baton-hq/baton/internal/deadletter"
 	"github.com/baton-hq/baton/internal/identity"
-	"github.com/baton-hq/baton/internal/lambdafn"
 	"github.com/baton-hq/baton/internal/lambdahttp"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
@@ -27,7 +20,6 @@ import (
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/dynamotable"
 	"github.com/baton-hq/baton/internal/testutil/moto"
-	"github.com/baton-hq/baton/internal/testutil/repo"
 )
 
 // TestSendToConnectedAfterOnSQS: an MQL the built-in inbox took on AWS
@@ -44,41 +36,17 @@ func TestSendToConnectedAfterOnSQS(t *testing.T) {
 	endpoint := moto.Shared(t)
 	tbl := moto.NewTable(t, dynamotable.WithClock(clk.Now))
 	sqsc := moto.SQS(endpoint)
-	dlqURL, dlqARN := createQueue(t, sqsc, tbl.Name()+"-push-dlq", nil)
-	pushURL, pushARN := createQueue(t, sqsc, tbl.Name()+"-push", map[string]string{
-		"VisibilityTimeout": "360",
-		"RedrivePolicy":     `{"deadLetterTargetArn":"` + dlqARN + `","maxReceiveCount":"400"}`,
-	})
-	scoreURL, _ := createQueue(t, sqsc, tbl.Name()+"-score-failures", nil)
+	q := createQueues(t, sqsc, tbl.Name())
+	pushURL, pushARN, dlqURL, dlqARN := q.pushURL, q.pushARN, q.dlqURL, q.dlqARN
 	hook := newReceiver(t, clk)
 
 	// deploy is the functions on the table with env's settings: the push
 	// function, and the admin function wired as functions/admin/main.go.
 	deploy := func(env map[string]string) (*app.App, func(context.Context, events.SQSEvent) (events.SQSEventResponse, error), lambdahttp.Adapter) {
 		t.Helper()
-		env = maps.Clone(env)
-		if env == nil {
-			env = map[string]string{}
-		}
-		maps.Copy(env, map[string]string{
-			"BATON_STORE": "dynamodb", "BATON_TABLE": tbl.Name(), "BATON_ADMIN_TOKEN": adminToken,
-			"BATON_RULES": filepath.Join(repo.Root(t), "infra", "rules.yaml"),
-		})
-		cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Deployed)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := app.New(ctx, cfg, tbl, slog.New(slog.NewTextHandler(io.Discard, nil)), app.WithClock(clk.Now))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
-		pushFn := lambdafn.Push(a.Pusher, sqsc, lambdafn.PushQueues{URL: pushURL, DeadLetterURL: dlqURL})
-		store := &deadletter.Store{SQS: sqsc, Queues: deadletter.Queues{Push: pushURL, PushDLQ: dlqURL, ScoreFailures: scoreURL}, T: tbl, Now: clk.Now}
-		lambdafn.ReplayScoreFailures(a.Core, store)
-		a.Admin.Deliveries.Queue = store
-		a.Admin.Deliveries.Enqueue = lambdafn.PushEnqueue(store)
-		return a, pushFn, lambdahttp.Adapter{Handler: a.AdminHandler()}
+		a := deployedApp(t, ctx, tbl, clk, env)
+		pushFn, adminFn := pushAndAdmin(a, sqsc, q, tbl, clk)
+		return a, pushFn, adminFn
 	}
 
 	// No webhook yet: the inbox takes the MQL the score function relayed
