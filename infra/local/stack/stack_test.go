@@ -390,6 +390,20 @@ func newsletterLinks(t *testing.T, s *stack.Stack) (lr struct{ Links []admin.Lin
 	return lr
 }
 
+// hanakosNewsletterLink registers the nov-news campaign's link
+// (newsletterLinks), uploads Hanako as its one recipient and returns the
+// link as her email carries it (her recipient token in it).
+func hanakosNewsletterLink(t *testing.T, s *stack.Stack) string {
+	t.Helper()
+	lr := newsletterLinks(t, s)
+	status, _, out := postCSV(t, s, "/admin/recipients?campaign=nov-news", "name,email\r\n山田 花子,hanako@example.co.jp\r\n")
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(out), "\xef\xbb\xbf"))).ReadAll()
+	if status != 200 || err != nil || len(rows) != 2 || rows[1][2] == "" {
+		t.Fatalf("recipients: %d %q %v", status, rows, err)
+	}
+	return strings.Replace(lr.Links[0].Tracked, "{{baton_token}}", rows[1][2], 1)
+}
+
 // TestMarketerNewsletterFlow is the README's marketer walkthrough: register
 // links, upload recipients, a recipient clicks, the browser is known.
 func TestMarketerNewsletterFlow(t *testing.T) {
