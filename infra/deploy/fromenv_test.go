@@ -158,6 +158,25 @@ func TestFunctionsStartOnAWS(t *testing.T) {
 		}
 	})
 
+	// CloudFormation cannot compare an ARN's region with the stack's: a
+	// key of another region deployed, then every function failed reading
+	// the secret, on an error naming neither. Start-up says so first.
+	t.Run("SecretKeyInAnotherRegion", func(t *testing.T) {
+		t.Setenv("BATON_STORE", "dynamodb")
+		t.Setenv("BATON_TABLE", tbl.Name())
+		t.Setenv(secrets.Variable, secretName)
+		other := "eu-west-1"
+		if moto.Region == other {
+			other = "us-west-2"
+		}
+		t.Setenv(secrets.KeyVariable, "arn:aws:kms:"+other+":123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+		_, err := app.FromEnv(ctx)
+		var ce *config.Error
+		if !errors.As(err, &ce) || ce.Setting != secrets.KeyVariable || !strings.Contains(err.Error(), "SecretKmsKeyArn") || !strings.Contains(err.Error(), other) || !strings.Contains(err.Error(), moto.Region) {
+			t.Errorf("start-up with the secret's key in %s, the stack in %s: %v, want a config error naming SecretKmsKeyArn and both regions", other, moto.Region, err)
+		}
+	})
+
 	for _, params := range []struct {
 		name   string
 		values map[string]string
@@ -167,7 +186,7 @@ func TestFunctionsStartOnAWS(t *testing.T) {
 			"SiteOrigins": "https://www.example.com", "CookieDomain": "example.com", "PublicURL": "https://track.example.com",
 			"EventRetentionDays": "90", "MQLWebhookURL": hookSrv.URL,
 			"DomainName": "track.example.com", "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab",
-			"EnableWaf": "true",
+			"EnableWaf": "true", "SecretKmsKeyArn": "arn:aws:kms:" + moto.Region + ":123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
 		}},
 		// Behind the site's own CloudFront distribution, under /_bt.
 		{"SiteDistribution", map[string]string{

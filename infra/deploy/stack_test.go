@@ -51,6 +51,7 @@ func TestFunctionsShareConfig(t *testing.T) {
 			"PublicURL": "https://track.example.co.jp", "EventRetentionDays": "90", "MQLWebhookURL": "https://hook.example.co.jp/mql",
 			"DomainName": "track.example.co.jp", "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab",
 			"SecretsName": "baton/prod", "SecretsRevision": "2", "EnableWaf": "true",
+			"SecretKmsKeyArn": "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
 		}},
 		{"SiteDistribution", map[string]string{
 			"SiteOrigins": "https://www.example.co.jp", "PublicURL": "https://www.example.co.jp", "BasePath": "/_bt",

@@ -33,6 +33,34 @@ import (
 // name); unset, there is no secret and the environment is read as it is.
 const Variable = "BATON_SECRETS_ARN"
 
+// KeyVariable is the environment variable that names the customer-managed
+// KMS key encrypting the secret (the template's SecretKmsKeyArn), or is
+// empty for the AWS managed key.
+const KeyVariable = "BATON_SECRETS_KMS_KEY_ARN"
+
+// CheckKeyRegion says what is wrong when keyARN (KeyVariable's value) names
+// a key in another region than region (the function's, AWS_REGION; the
+// secret is the stack's, in the same). Secrets Manager decrypts a secret
+// with a key of its own region only, and CloudFormation cannot compare an
+// ARN's region with the stack's: the deploy succeeded, and every function
+// then failed at start-up on Secrets Manager's "Access to KMS is not
+// allowed", which names neither the parameter nor a region. Empty keyARN
+// or region: nothing to check.
+func CheckKeyRegion(keyARN, region string) error {
+	keyARN, region = strings.TrimSpace(keyARN), strings.TrimSpace(region)
+	if keyARN == "" || region == "" {
+		return nil
+	}
+	parts := strings.SplitN(keyARN, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "kms" {
+		return fmt.Errorf("SecretKmsKeyArn %q is not a KMS key ARN (arn:aws:kms:%s:<account>:key/<id>)", keyARN, region)
+	}
+	if parts[3] != region {
+		return fmt.Errorf("SecretKmsKeyArn names a KMS key in %s, but the stack and its secret are in %s: Secrets Manager decrypts the secret with a key of the secret's region only; pass the ARN of the key encrypting the secret (in %s), or leave SecretKmsKeyArn empty for the AWS managed key", parts[3], region, region)
+	}
+	return nil
+}
+
 // Names are the keys a secret may hold: the variables of Baton's secrets.
 var Names = []string{
 	"BATON_ADMIN_TOKEN",

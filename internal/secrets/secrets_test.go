@@ -113,3 +113,33 @@ func TestBadSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckKeyRegion: a SecretKmsKeyArn of another region than the
+// stack's is said, naming the parameter and both regions; the key of the
+// stack's region, or none, passes.
+func TestCheckKeyRegion(t *testing.T) {
+	const tokyo = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	for _, c := range []struct {
+		arn, region string
+		want        []string // nil: no error
+	}{
+		{"", "ap-northeast-1", nil},
+		{tokyo, "ap-northeast-1", nil},
+		{tokyo, "", nil},
+		{"arn:aws-cn:kms:cn-north-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab", "cn-north-1", nil},
+		{tokyo, "us-east-1", []string{"SecretKmsKeyArn", "ap-northeast-1", "us-east-1"}},
+		{"arn:aws:kms:us-west-2:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab", "ap-northeast-1", []string{"SecretKmsKeyArn", "us-west-2", "ap-northeast-1"}},
+		{"alias/baton", "ap-northeast-1", []string{"SecretKmsKeyArn", "alias/baton"}},
+	} {
+		err := CheckKeyRegion(c.arn, c.region)
+		if (err != nil) != (c.want != nil) {
+			t.Errorf("%q in %q: %v, want an error %v", c.arn, c.region, err, c.want != nil)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%q in %q: %v, want it to name %s", c.arn, c.region, err, w)
+			}
+		}
+	}
+}

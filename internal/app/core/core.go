@@ -282,6 +282,11 @@ func Getenv(ctx context.Context) (func(string) string, error) {
 	if id == "" {
 		return os.Getenv, nil
 	}
+	// A key of another region fails every read of the secret with an
+	// error that names neither: said here, before any call.
+	if err := secrets.CheckKeyRegion(os.Getenv(secrets.KeyVariable), os.Getenv("AWS_REGION")); err != nil {
+		return nil, &config.Error{Setting: secrets.KeyVariable, Problem: err.Error()}
+	}
 	st, err := secrets.New(ctx, id)
 	if err == nil {
 		var getenv func(string) string
