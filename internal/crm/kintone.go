@@ -152,8 +152,8 @@ func (k *Kintone) accountRecord(m account.MQA, emptied bool, at string) map[stri
 			v = m.Name
 		case "domain":
 			v = m.Domain()
-		case "mqa_condition":
-			v = m.Condition
+		case "mqa_condition": // as sales read it: the rules file's label in the team's language, else the name
+			v = cmp.Or(m.Label, m.Condition)
 		case "mqa_summary":
 			v = m.Summary()
 		case "score":
@@ -227,8 +227,8 @@ func (k *Kintone) Push(ctx context.Context, l push.Lead) (string, error) {
 	var kept []struct{ code, sales, person string } // values sales wrote, left as they are
 	for attr, code := range k.Fields {
 		switch attr {
-		case "mql_condition":
-			set(code, l.Condition)
+		case "mql_condition": // as sales read it (and Salesforce's and HubSpot's subjects say it): the rules file's label in the team's language, else the name
+			set(code, cmp.Or(l.Label, l.Condition))
 		case "mql_summary":
 			set(code, l.Summary())
 			summaryCode = code
