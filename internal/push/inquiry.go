@@ -3,8 +3,10 @@ package push
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
@@ -116,6 +118,70 @@ func formValues(ev event.Event, extra identity.FieldNames, lang string) []FormVa
 	return out
 }
 
+// LaterForm is a form the person sent after the MQL, before its lead was
+// built (Lead.LaterForm): when, and what it said that the form the lead's
+// values come from did not (its message, when another; its values no SFA
+// field takes, where they differ).
+type LaterForm struct {
+	At      time.Time
+	Message string
+	Values  []FormValue
+}
+
+// formsOf sets the lead's form values from tl (newest first): those of
+// the latest form up to at (the MQL's moment: the form that qualified the
+// person, or the last before it), and what the newest form after it
+// changed (LaterForm). A salesperson reads the values beside an MQL as
+// what the person said when they qualified: a later form's, as the
+// person's latest attributes held them, were shown as those.
+func (l *Lead) formsOf(tl []event.Event, at time.Time, extra identity.FieldNames, loc *time.Location) {
+	var later *event.Event
+	for i, ev := range tl {
+		if ev.Type != event.FormSubmit || ev.Flagged() {
+			continue
+		}
+		if ev.Timestamp.After(at) {
+			if later == nil {
+				later = &tl[i]
+			}
+			continue
+		}
+		l.FormValues = formValues(ev, extra, l.Lang)
+		if msg := formMessage(ev, extra); msg != "" {
+			l.Inquiry = &msg
+		}
+		break
+	}
+	if later == nil {
+		return
+	}
+	lf := &LaterForm{At: later.Timestamp.In(loc), Message: formMessage(*later, extra)}
+	if l.Inquiry == nil && lf.Message != "" {
+		// The message attribute is the later form's (or an older
+		// form's, which it replaced): said below, not as the inquiry.
+		none := ""
+		l.Inquiry = &none
+	}
+	if l.Inquiry != nil && strings.TrimSpace(lf.Message) == strings.TrimSpace(*l.Inquiry) {
+		lf.Message = ""
+	}
+	for _, v := range formValues(*later, extra, l.Lang) {
+		if !slices.Contains(l.FormValues, v) {
+			lf.Values = append(lf.Values, v)
+		}
+	}
+	if lf.Message != "" || len(lf.Values) > 0 {
+		l.LaterForm = lf
+	}
+}
+
+// formMessage is the message (inquiry) of the form ev, read as identity
+// reads it into the person's message attribute.
+func formMessage(ev event.Event, extra identity.FieldNames) string {
+	known, _ := identity.SplitLabelled(ev.Attributes(), ev.Labels(), extra)
+	return known["message"]
+}
+
 func cmpOr(a, b string) string {
 	if a != "" {
 		return a
@@ -133,18 +199,23 @@ func oneLine(s string) string {
 // person: the link to their page, their inquiry, the form's other values.
 type inquiryWords struct {
 	page, message, values, value string
+	later                        string // the heading of a form sent after the MQL, naming its time
 }
 
 var (
 	inquiryEN = inquiryWords{page: "Person in Baton (journey, score explained): %s\n", message: activityEN.message,
-		values: "Other values of the form:\n", value: "%s: %s\n"}
+		values: "Other values of the form:\n", value: "%s: %s\n",
+		later: "A form sent after the MQL, %s (not part of why it qualified; what it changed):\n"}
 	inquiryJA = inquiryWords{page: "Baton の人物ページ（行動の履歴とスコアの内訳）：%s\n", message: activityJA.message,
-		values: "フォームのその他の入力：\n", value: "%s：%s\n"}
+		values: "フォームのその他の入力：\n", value: "%s：%s\n",
+		later: "MQL の後に送られたフォーム（%s、MQL の理由には含みません。変わった入力）：\n"}
 )
 
 // writeInquiry writes the link to the person's page in Baton, then what
-// they typed: the inquiry (their message attribute, as the re-inquiry's
-// text quotes it) and the latest form's values no SFA field takes. It
+// they typed: the inquiry (the message of the form the lead's values come
+// from, else their message attribute, as the re-inquiry's text quotes it)
+// and that form's values no SFA field takes (Lead.FormValues), then what a
+// form sent after the MQL changed, under its own heading. It
 // comes before the touches and the activity, so that an SFA field too
 // short for the whole summary cuts the activity, not the person's words.
 // What the person typed is marked as the summary marks any URL not on the
@@ -158,12 +229,26 @@ func (l Lead) writeInquiry(b *strings.Builder, w summaryWords) {
 	if l.PersonURL != "" {
 		fmt.Fprintf(b, iw.page, l.PersonURL)
 	}
-	if m := strings.TrimSpace(textcut.Controls(strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(l.Attributes["message"]))); m != "" {
+	msg := l.Attributes["message"]
+	if l.Inquiry != nil {
+		msg = *l.Inquiry
+	}
+	l.writeForm(b, w, iw, msg, iw.values, l.FormValues)
+	if lf := l.LaterForm; lf != nil {
+		fmt.Fprintf(b, iw.later, lf.At.Format("2006-01-02 15:04 MST"))
+		l.writeForm(b, w, iw, lf.Message, "", lf.Values)
+	}
+}
+
+// writeForm writes a form's message and, under the heading values, its
+// values.
+func (l Lead) writeForm(b *strings.Builder, w summaryWords, iw inquiryWords, msg, values string, vs []FormValue) {
+	if m := strings.TrimSpace(textcut.Controls(strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(msg))); m != "" {
 		b.WriteString(iw.message + event.Unlinked(textcut.Bytes(m, maxInquiryBytes), l.Sites, w.offsite) + "\n")
 	}
-	if len(l.FormValues) > 0 {
-		b.WriteString(iw.values)
-		for _, v := range l.FormValues {
+	if len(vs) > 0 {
+		b.WriteString(values)
+		for _, v := range vs {
 			fmt.Fprintf(b, iw.value, event.Unlinked(v.Label, l.Sites, w.offsite), event.Unlinked(v.Value, l.Sites, w.offsite))
 		}
 	}

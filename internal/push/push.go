@@ -111,11 +111,19 @@ type Lead struct {
 	// scored, which no SFA holds. Summary gives it, as a link; "" when no
 	// public URL is configured.
 	PersonURL string `json:"personUrl,omitempty"`
-	// FormValues are the values of the person's latest form that no
-	// SFA field takes (a department, a question of the site's own),
-	// labelled as the visitor read them, for Summary: the person's
+	// FormValues are the values that no SFA field takes (a department, a
+	// question of the site's own) of the person's latest form up to the
+	// MQL (QualifiedAt: the form that qualified them, or the last before
+	// it), labelled as the visitor read them, for Summary: the person's
 	// attributes keep only Baton's own, and the SFAs' fields only some.
+	// Inquiry is that form's message (nil: the form held none, and
+	// Summary quotes the person's message attribute).
 	FormValues []FormValue `json:"-"`
+	Inquiry    *string     `json:"-"`
+	// LaterForm is the newest form the person sent after the MQL, before
+	// the lead was built, with what it changed of the form above; Summary
+	// says it apart, labelled, never as the values the MQL came with.
+	LaterForm *LaterForm `json:"-"`
 	// Lang is the language Summary writes for sales ("ja": Japanese;
 	// else English): the configured sfa.language.
 	Lang string `json:"-"`
@@ -1551,12 +1559,7 @@ func (w *Worker) Build(ctx context.Context, m qualify.MQL) (Lead, error) {
 	if w.PublicURL != nil {
 		l.PersonURL = PersonURL(w.PublicURL(), p.ID)
 	}
-	for _, ev := range tl { // the latest form the person sent
-		if ev.Type == event.FormSubmit && !ev.Flagged() {
-			l.FormValues = formValues(ev, w.Stitcher.FieldNames, w.Lang)
-			break
-		}
-	}
+	l.formsOf(tl, m.At, w.Stitcher.FieldNames, loc)
 	return l, nil
 }
 

@@ -22,7 +22,7 @@ import (
 // already have (qualify.Reinquiry): a re-inquiry ("至急見積もり") that one
 // MQL per cycle would leave unsaid. A connector that took the MQL is told
 // of it (ActivityConnector); one whose MQL's lead was built after the form
-// has it already, in the lead's values and activity.
+// has it already, in the lead's activity after the MQL and its LaterForm.
 type FormActivity struct {
 	ID       string `json:"activityId"` // idempotency key at the SFA: the webhook-id, the Task's key
 	MQLID    string `json:"mqlId"`
