@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/baton-hq/baton/internal/app/core"
+	"github.com/baton-hq/baton/internal/app/delivery"
 	"github.com/baton-hq/baton/internal/app/web"
 	"github.com/baton-hq/baton/internal/lambdafn"
 	"github.com/baton-hq/baton/internal/sqsrelay"
@@ -27,6 +28,12 @@ func main() {
 				return nil, err
 			}
 			c.Requeue = relay.Send
+			// A breach names the rep the SFA's assignment gave the lead;
+			// a connector set up wrong (the push function refuses to
+			// start) keeps no breach from being announced.
+			if err := delivery.BreachOwners(c); err != nil {
+				c.Log.Warn("SLA breaches will name no owner", "err", err)
+			}
 		}
 		return lambdafn.Sweep(c), nil
 	})

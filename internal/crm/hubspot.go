@@ -22,6 +22,7 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/hubspotrate"
 	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/qualify"
 )
 
 // HubSpot upserts the contact by email, moves its lifecycle stage forward
@@ -940,4 +941,57 @@ func (h *HubSpot) PushActivity(ctx context.Context, a push.FormActivity) (string
 		return "", err
 	}
 	return prog.Step("note"), nil
+}
+
+// RecordOwner implements push.OwnerReader: the hubspot_owner_id of the
+// contact id (GET /crm/v3/objects/contacts/{id}; the owner a workflow or
+// a rep gave it), named as feedback names HubSpot owners: by GET
+// /crm/v3/owners/{id} (scope crm.objects.owners.read), asked again for
+// archived owners, its email, else its name (a Japanese one family name
+// first), else its id. A contact gone (merged, deleted) has none; an
+// owner whose name cannot be read is answered by its id, with the error.
+func (h *HubSpot) RecordOwner(ctx context.Context, id string) (qualify.Owner, error) {
+	status, body, hd, err := h.do(ctx, "GET", "/crm/v3/objects/contacts/"+url.PathEscape(id)+"?properties=hubspot_owner_id", nil)
+	switch {
+	case err != nil:
+		return qualify.Owner{}, err
+	case status == 404:
+		return qualify.Owner{}, nil
+	case status != 200:
+		return qualify.Owner{}, h.hsError(status, body, hd)
+	}
+	var c struct {
+		Properties map[string]*string `json:"properties"`
+	}
+	if err := json.Unmarshal(body, &c); err != nil {
+		return qualify.Owner{}, &push.Error{Connector: "hubspot", Status: status, Message: "reading the contact's owner: " + err.Error()}
+	}
+	o := qualify.Owner{}
+	if v := c.Properties["hubspot_owner_id"]; v != nil {
+		o.ID = strings.TrimSpace(*v)
+	}
+	if o.ID == "" {
+		return o, nil
+	}
+	for _, archived := range []string{"false", "true"} {
+		status, body, hd, err := h.do(ctx, "GET", "/crm/v3/owners/"+url.PathEscape(o.ID)+"?idProperty=id&archived="+archived, nil)
+		switch {
+		case err != nil:
+			return o, err
+		case status == 404:
+			continue
+		case status != 200:
+			return o, h.hsError(status, body, hd)
+		}
+		var owner struct{ Email, FirstName, LastName string }
+		json.Unmarshal(body, &owner)
+		first, last := strings.TrimSpace(owner.FirstName), strings.TrimSpace(owner.LastName)
+		name := first + " " + last
+		if japanese(first) || japanese(last) {
+			name = last + " " + first
+		}
+		o.Name = cmp.Or(strings.TrimSpace(owner.Email), strings.TrimSpace(name), o.ID)
+		return o, nil
+	}
+	return o, nil
 }

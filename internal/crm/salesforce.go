@@ -36,6 +36,7 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 
 	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/qualify"
 )
 
 // Salesforce upserts the Lead by an external-id field and records a
@@ -1869,3 +1870,32 @@ func (s *Salesforce) OwnerNames(ctx context.Context, ids []string) (map[string]s
 	}
 	return out, nil
 }
+
+// RecordOwner implements push.OwnerReader: the OwnerId of the Lead (or,
+// for an MQL that went on one, the Contact) id, as the org's assignment
+// rules gave it when Baton created the Lead and sales may have moved it
+// since, named as OwnerNames names owners (a User's email, else name; a
+// queue's name). One query of the record and one of its owner: a breach's,
+// not every delivery's. A record gone (deleted, merged) has none; an owner
+// whose name cannot be read is answered by its id, with the error.
+func (s *Salesforce) RecordOwner(ctx context.Context, id string) (qualify.Owner, error) {
+	object := "Lead"
+	if strings.HasPrefix(id, "003") {
+		object = "Contact"
+	}
+	recs, err := s.query(ctx, "SELECT OwnerId FROM "+object+" WHERE Id = "+soqlString(id), s.now())
+	if err != nil || len(recs) == 0 {
+		return qualify.Owner{}, err
+	}
+	owner, _ := recs[0]["OwnerId"].(string)
+	if owner == "" {
+		return qualify.Owner{}, nil
+	}
+	names, err := s.OwnerNames(ctx, []string{owner})
+	return qualify.Owner{ID: owner, Name: names[owner]}, err
+}
+
+var (
+	_ push.OwnerReader = (*Salesforce)(nil)
+	_ push.OwnerReader = (*HubSpot)(nil)
+)

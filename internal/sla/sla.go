@@ -37,6 +37,10 @@ type Breach struct {
 	// Delivered is when it reached sales (Start), where Age starts.
 	Delivered time.Time     `json:"delivered"`
 	Age       time.Duration `json:"age"`
+	// Owner is the rep the SFA has on the lead's record (Sweeper.Owner):
+	// sales have answered nothing yet, so no verdict names one. Zero: none
+	// known.
+	Owner qualify.Owner `json:"owner,omitzero"`
 }
 
 // Delivered says when a connector first took an MQL (push.FirstDelivery),
@@ -59,7 +63,12 @@ type Sweeper struct {
 	// Between finds the MQLs delivered within the lookback whatever
 	// their raise (nil: those raised within it alone are looked at).
 	Between DeliveredBetween
-	Now     func() time.Time
+	// Owner reads who owns the MQL's record at the SFA (push.RecordOwner),
+	// once a breach is found, before it is announced; it says its own
+	// failures (a breach goes out without an owner, never later). Nil:
+	// breaches name no owner.
+	Owner func(ctx context.Context, m qualify.MQL) qualify.Owner
+	Now   func() time.Time
 }
 
 // Start is when sales' time on the MQL starts: its first delivery to a
@@ -178,6 +187,9 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 			return stop(err)
 		}
 		b := Breach{MQL: m, Delivered: start, Age: waited}
+		if s.Owner != nil {
+			b.Owner = s.Owner(ctx, m)
+		}
 		if announce != nil {
 			if err := announce(ctx, b); err != nil {
 				// One refused (ErrRefused: a payload the receiver will

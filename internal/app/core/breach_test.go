@@ -57,3 +57,20 @@ func TestBreachDataOneWaitOneZone(t *testing.T) {
 		}
 	}
 }
+
+// TestBreachDataNamesTheOwner: the breach webhook named the MQL and the
+// wait, never the rep it waited on (none had answered, and Baton learns
+// reps from answers). The SFA's owner of the record (sla.Breach.Owner) is
+// now its owner and ownerId; null both when no SFA says.
+func TestBreachDataNamesTheOwner(t *testing.T) {
+	b := sla.Breach{Age: 25 * time.Hour}
+	b.Owner.ID, b.Owner.Name = "005000000000001AAA", "sato@example.co.jp"
+	body, _ := json.Marshal(breachData(b, 24*time.Hour, calendar.Calendar{}))
+	if !strings.Contains(string(body), `"owner":"sato@example.co.jp"`) || !strings.Contains(string(body), `"ownerId":"005000000000001AAA"`) {
+		t.Errorf("owned: %s", body)
+	}
+	body, _ = json.Marshal(breachData(sla.Breach{Age: 25 * time.Hour}, 24*time.Hour, calendar.Calendar{}))
+	if !strings.Contains(string(body), `"owner":null`) || !strings.Contains(string(body), `"ownerId":null`) {
+		t.Errorf("no owner known: %s", body)
+	}
+}

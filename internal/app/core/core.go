@@ -69,6 +69,11 @@ type Core struct {
 	// table's queue; on AWS by the sweep function: SQS); nil: the sweep
 	// does not look for them.
 	Requeue func(ctx context.Context, m qualify.MQL) error
+	// BreachOwner reads who owns an MQL's record at the SFAs that took it
+	// (push.RecordOwner, over the configured connectors; set by
+	// delivery.New, on AWS by the sweep function): an SLA breach names
+	// them. Nil: breaches name no owner.
+	BreachOwner func(ctx context.Context, m qualify.MQL) (qualify.Owner, error)
 
 	closers []func() error
 }

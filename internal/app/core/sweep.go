@@ -64,6 +64,18 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 			}
 		}
 		sweeper := &sla.Sweeper{Q: a.Qualifier, Delivered: delivered, Between: between, Now: a.Now}
+		if a.BreachOwner != nil {
+			// The rep the SFA's assignment gave the lead: sales have
+			// answered nothing, so no verdict names one. A read that
+			// fails leaves the breach without an owner, said in the log.
+			sweeper.Owner = func(ctx context.Context, m qualify.MQL) qualify.Owner {
+				o, err := a.BreachOwner(ctx, m)
+				if err != nil {
+					a.Log.Warn("SLA breach: its owner at the SFA not read", "mql", m.ID, "err", err)
+				}
+				return o
+			}
+		}
 		step(sweepBudgets.sla, func(ctx context.Context) (err error) {
 			bs, err = sweeper.Sweep(ctx, a.Config.File.AcceptWithin(a.Cal), 90*24*time.Hour, a.announceBreach)
 			return err
@@ -232,5 +244,17 @@ func breachData(b sla.Breach, within time.Duration, cal calendar.Calendar) map[s
 		"mqlId": b.MQL.ID, "personId": b.MQL.Person, "email": b.MQL.Email, "qualifiedAt": b.MQL.At.In(loc), "raisedAt": b.MQL.Raised().In(loc), "deliveredAt": b.Delivered.In(loc), "condition": b.MQL.Condition,
 		"waitingFor": waited.String(), "waitingMinutes": int64(waited / time.Minute), "waiting": cal.Describe(waited),
 		"acceptWithinMinutes": int64(within / time.Minute), "acceptWithin": cal.Describe(within), "businessTime": cal.Business,
+		// Who the lead waits on, as the SFA has the record's owner (a
+		// Salesforce User's email or queue's name, a HubSpot owner's
+		// email) and its id there; null when no SFA says.
+		"owner": nonEmpty(b.Owner.Name), "ownerId": nonEmpty(b.Owner.ID),
 	}
+}
+
+// nonEmpty is s, or nil (JSON null) when empty.
+func nonEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }

@@ -99,7 +99,27 @@ func New(ctx context.Context, c *core.Core) (*Delivery, error) {
 		c.Log.Warn("push: when the connectors were configured not recorded (the sweep records it)", "err", err)
 	}
 	c.Requeue = d.RelayToQueue // the sweep's, for MQLs whose relay was lost (the table's queue)
+	c.BreachOwner = breachOwner(c, d.Connectors)
 	return d, nil
+}
+
+// BreachOwners lets the sweep's SLA breaches name the rep who owns the
+// lead's record at the configured SFAs (core.Core.BreachOwner), in a
+// function that sweeps without delivering (AWS's sweep function); New
+// does it for the process that does both.
+func BreachOwners(c *core.Core) error {
+	cs, err := connectors(c.Config, c.Now, c.Cal.Location())
+	if err != nil {
+		return err
+	}
+	c.BreachOwner = breachOwner(c, cs)
+	return nil
+}
+
+func breachOwner(c *core.Core, cs []push.Connector) func(ctx context.Context, m qualify.MQL) (qualify.Owner, error) {
+	return func(ctx context.Context, m qualify.MQL) (qualify.Owner, error) {
+		return push.RecordOwner(ctx, c.Table, m.ID, cs)
+	}
 }
 
 // RelayToQueue hands an MQL from the change feed to the table's durable
