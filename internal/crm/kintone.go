@@ -22,6 +22,8 @@ import (
 	"github.com/baton-hq/baton/internal/clock"
 
 	"github.com/baton-hq/baton/internal/push"
+	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // Kintone upserts a record in an app, keyed by the email field (which must
@@ -50,6 +52,10 @@ type Kintone struct {
 	StatusField    string
 	LeadStatus     string
 	KeepLeadStatus bool
+	// OwnerField is the field code of the rep (feedback.kintone_owner_field,
+	// a ユーザー選択): an SLA breach names its first user (RecordOwner).
+	// "": the process management's 作業者, when the app has it.
+	OwnerField string
 	// Loc is the zone a time (qualified_at) is written in to a text, date
 	// or time field, the configured timezone (nil: UTC). A DATETIME field
 	// takes UTC, which kintone shows in each user's own zone.
@@ -927,4 +933,45 @@ func (k *Kintone) answer(req *http.Request, doing string, limit int64) ([]byte, 
 // in double quotes, with double quotes and backslashes escaped.
 func kintoneString(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// RecordOwner implements push.OwnerReader: the rep of the record id (GET
+// /k/v1/record.json, レコード閲覧), as feedback names kintone's: the first
+// user of OwnerField, else of the process management's 作業者 (the
+// STATUS_ASSIGNEE field, whom the status waits on), by display name,
+// else login name (ID the login name). The record's 更新者, which feedback
+// falls back to, is no owner here: before sales touch the record it is
+// Baton's own write. A record deleted since has none.
+func (k *Kintone) RecordOwner(ctx context.Context, id string) (qualify.Owner, error) {
+	q := url.Values{"app": {strconv.Itoa(k.App)}, "id": {id}}
+	req, _ := http.NewRequestWithContext(ctx, "GET", k.endpoint("record.json?"+q.Encode()), nil)
+	out, err := k.answer(req, "reading the record's owner", 1<<20)
+	if pe := (*push.Error)(nil); errors.As(err, &pe) && pe.Code == "GAIA_RE01" {
+		return qualify.Owner{}, nil
+	} else if err != nil {
+		return qualify.Owner{}, err
+	}
+	var got struct {
+		Record map[string]struct {
+			Type  string          `json:"type"`
+			Value json.RawMessage `json:"value"`
+		} `json:"record"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		return qualify.Owner{}, &push.Error{Connector: "kintone", Status: 200, Message: "unexpected answer: " + answerText(out)}
+	}
+	f, ok := got.Record[k.OwnerField]
+	if k.OwnerField == "" || !ok {
+		for _, g := range got.Record {
+			if g.Type == "STATUS_ASSIGNEE" {
+				f, ok = g, true
+			}
+		}
+	}
+	var users []struct{ Code, Name string }
+	if !ok || json.Unmarshal(f.Value, &users) != nil || len(users) == 0 {
+		return qualify.Owner{}, nil
+	}
+	u := users[0]
+	return qualify.Owner{ID: u.Code, Name: textcut.Runes(cmp.Or(strings.TrimSpace(u.Name), u.Code), qualify.MaxOwnerRunes)}, nil
 }

@@ -80,3 +80,45 @@ func TestHubSpotRecordOwner(t *testing.T) {
 		t.Fatalf("a contact deleted: %+v %v", o, err)
 	}
 }
+
+// TestKintoneRecordOwner: the record's rep as feedback names kintone's:
+// the first user of feedback.kintone_owner_field (a ユーザー選択), else of
+// the process management's 作業者, by display name (the login name its
+// id); never the 更新者 (Baton's own write until sales touch it). A record
+// deleted since has none; a wrong token is kintone's refusal.
+func TestKintoneRecordOwner(t *testing.T) {
+	ctx := context.Background()
+	f := crmfake.NewKintone()
+	defer f.Close()
+	c := kt(f)
+	id, err := c.Push(ctx, lead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, err := c.RecordOwner(ctx, id); err != nil || o != (qualify.Owner{}) {
+		t.Fatalf("no user field: %+v %v", o, err)
+	}
+	f.Fields["作業者"] = map[string]any{"type": "STATUS_ASSIGNEE", "code": "作業者", "label": "作業者"}
+	f.Fields["担当者"] = map[string]any{"type": "USER_SELECT", "code": "担当者", "label": "担当者"}
+	f.Users = map[string]map[string][]crmfake.KintoneUser{lead.Email: {"作業者": {{Code: "suzuki", Name: "鈴木 一郎"}, {Code: "sato", Name: "佐藤 花子"}}}}
+	if o, err := c.RecordOwner(ctx, id); err != nil || o != (qualify.Owner{ID: "suzuki", Name: "鈴木 一郎"}) {
+		t.Fatalf("the 作業者: %+v %v", o, err)
+	}
+	c.OwnerField = "担当者"
+	if o, err := c.RecordOwner(ctx, id); err != nil || o != (qualify.Owner{}) {
+		t.Fatalf("the owner field empty: %+v %v", o, err)
+	}
+	f.Users[lead.Email]["担当者"] = []crmfake.KintoneUser{{Code: "tanaka", Name: ""}}
+	if o, err := c.RecordOwner(ctx, id); err != nil || o != (qualify.Owner{ID: "tanaka", Name: "tanaka"}) {
+		t.Fatalf("the owner field: %+v %v", o, err)
+	}
+	bad := kt(f)
+	bad.APIToken = "wrong"
+	if _, err := bad.RecordOwner(ctx, id); err == nil {
+		t.Fatal("a wrong token: no error")
+	}
+	delete(f.Records, lead.Email)
+	if o, err := c.RecordOwner(ctx, id); err != nil || o != (qualify.Owner{}) {
+		t.Fatalf("a record deleted: %+v %v", o, err)
+	}
+}

@@ -1898,4 +1898,5 @@ func (s *Salesforce) RecordOwner(ctx context.Context, id string) (qualify.Owner,
 var (
 	_ push.OwnerReader = (*Salesforce)(nil)
 	_ push.OwnerReader = (*HubSpot)(nil)
+	_ push.OwnerReader = (*Kintone)(nil)
 )

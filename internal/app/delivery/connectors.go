@@ -66,7 +66,7 @@ func connectors(cfg *config.Config, now func() time.Time, loc *time.Location) ([
 	}
 	if k := cfg.File.SFA.Kintone; k != nil {
 		c := &crm.Kintone{BaseURL: k.BaseURL, App: k.App, APIToken: sec.KintoneAPIToken, EmailField: k.EmailField, Fields: k.Fields,
-			AccountApp: k.AccountApp, AccountKeyField: k.AccountKeyField, AccountFields: k.AccountFields, StatusField: cfg.File.Feedback.KintoneField, Loc: loc, Now: now, Comment: k.Comment}
+			AccountApp: k.AccountApp, AccountKeyField: k.AccountKeyField, AccountFields: k.AccountFields, StatusField: cfg.File.Feedback.KintoneField, OwnerField: cfg.File.Feedback.KintoneOwner, Loc: loc, Now: now, Comment: k.Comment}
 		for _, m := range k.CommentMentions {
 			c.CommentMentions = append(c.CommentMentions, crm.KintoneMention{Code: m.Code, Type: m.Type})
 		}

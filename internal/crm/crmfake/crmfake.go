@@ -1335,8 +1335,13 @@ type Kintone struct {
 	EmailField string
 	// Fields are the app's form fields (GET /k/v1/app/form/fields.json):
 	// field code -> properties (type, code, label, unique ...).
-	Fields    map[string]map[string]any
-	Records   map[string]map[string]string // email -> field code -> value
+	Fields  map[string]map[string]any
+	Records map[string]map[string]string // email -> field code -> value
+	// Users are the values of a record's user fields (a ユーザー選択, the
+	// process management's 作業者, typed USER_SELECT or STATUS_ASSIGNEE in
+	// Fields), which Records' text cannot hold: email -> field code ->
+	// users, as GET /k/v1/record.json gives them.
+	Users     map[string]map[string][]KintoneUser
 	revisions map[string]int
 	ids       map[string]int
 	seq       int
@@ -1355,6 +1360,13 @@ type Kintone struct {
 	Comments    map[int][]KintoneComment
 	CommentsOff bool
 	commentSeq  int
+}
+
+// KintoneUser is a user in a record's user field: its login name (code)
+// and display name.
+type KintoneUser struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
 }
 
 // KintoneComment is a record's comment as kintone keeps it: the text with
@@ -1471,6 +1483,17 @@ func (k *Kintone) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		k.comment(w, r)
+		return
+	}
+	if r.URL.Path == "/k/v1/record.json" && r.Method == "GET" {
+		if r.Header.Get("X-Cybozu-API-Token") != k.APIToken {
+			writeJSON(w, 401, map[string]string{"code": "GAIA_IA02", "id": "1505999166-2", "message": "指定されたAPIトークンが、アプリで生成されたAPIトークンと一致しません。"})
+			return
+		}
+		if k.fault(w) {
+			return
+		}
+		k.record(w, r)
 		return
 	}
 	if r.URL.Path == "/k/v1/app/form/fields.json" && r.Method == "GET" {
@@ -1788,6 +1811,47 @@ func (k *Kintone) DeleteRecord(email string) {
 	delete(k.Records, email)
 	delete(k.ids, email)
 	delete(k.revisions, email)
+}
+
+// record serves GET /k/v1/record.json?app=&id= (the leads app's): the
+// record's fields as kintone gives them, {type, value} by field code, a
+// user field's value its users; kintone's refusals of an app or id
+// missing, an app it does not have and a record it does not.
+func (k *Kintone) record(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	for _, p := range []string{"app", "id"} {
+		if q.Get(p) == "" {
+			writeJSON(w, 400, map[string]any{"code": "CB_VA01", "id": "1505999166-14", "message": "入力内容が正しくありません。", "errors": map[string]any{p: map[string][]string{"messages": {"必須です。"}}}})
+			return
+		}
+	}
+	if atoi(q.Get("app")) != k.App {
+		writeJSON(w, 404, map[string]string{"code": "GAIA_AP01", "id": "1505999166-15", "message": "指定したアプリ（id: " + q.Get("app") + "）が見つかりません。削除されている可能性があります。"})
+		return
+	}
+	for email, id := range k.ids {
+		if _, there := k.Records[email]; !there || fmt.Sprint(id) != q.Get("id") {
+			continue // (a test deletes a record from Records)
+		}
+		rec := map[string]any{"$id": map[string]string{"type": "__ID__", "value": fmt.Sprint(id)},
+			"$revision": map[string]string{"type": "__REVISION__", "value": fmt.Sprint(k.revisions[email])}}
+		for code, v := range k.Records[email] {
+			typ, _ := k.Fields[code]["type"].(string)
+			rec[code] = map[string]string{"type": cmp.Or(typ, "SINGLE_LINE_TEXT"), "value": v}
+		}
+		for code, f := range k.Fields {
+			if typ, _ := f["type"].(string); typ == "USER_SELECT" || typ == "STATUS_ASSIGNEE" {
+				users := k.Users[email][code]
+				if users == nil {
+					users = []KintoneUser{}
+				}
+				rec[code] = map[string]any{"type": typ, "value": users}
+			}
+		}
+		writeJSON(w, 200, map[string]any{"record": rec})
+		return
+	}
+	writeJSON(w, 404, map[string]string{"code": "GAIA_RE01", "id": "1505999166-16", "message": "指定したレコード（id: " + q.Get("id") + "）が見つかりません。"})
 }
 
 func (k *Kintone) queryOrDelete(w http.ResponseWriter, r *http.Request) {
