@@ -740,6 +740,31 @@ func TestAssembly(t *testing.T) {
 		}
 		cover("sfa.language")
 	})
+	t.Run("sfa.salesforce owner of an SLA breach", func(t *testing.T) {
+		// Nobody answered the lead, so no verdict named a rep: the breach
+		// names the owner the org's assignment rule gave the Lead.
+		f := crmfake.NewSalesforce()
+		defer f.Close()
+		f.AssignTo = "0055g00000AbCdEAAZ"
+		f.Users = map[string]map[string]any{"0055g00000AbCdEAAZ": {"Id": "0055g00000AbCdEAAZ", "Name": "田中 太郎", "Email": "tanaka@maker.example"}}
+		hook, received := slaHook(t)
+		s, clk := start(t, "sla: {accept_within: 2h, webhook_url: "+hook.URL+"}\nsfa:\n  salesforce:\n    login_url: "+f.URL+"\n    client_id: "+f.ClientID+"\n    lead_key: Baton_Person_Id__c\n    task_key: Baton_MQL_Id__c\n",
+			map[string]string{"BATON_SALESFORCE_CLIENT_SECRET": f.ClientSecret, "BATON_WEBHOOK_SECRET": "whsec_c2VjcmV0LWZvci1hc3NlbWJseS10ZXN0"})
+		p := qualifyOne(t, s, "sf-owner-1", "owned-lead@maker.example")
+		deliver(t, s, delivered(t, s, p, "salesforce"))
+		clk.Advance(150 * time.Minute)
+		if bs, err := s.App.Sweep(context.Background()); err != nil || len(bs) != 1 {
+			t.Fatalf("no breach after accept_within: %v %v", bs, err)
+		}
+		got := received()
+		var data map[string]any
+		if len(got) == 1 {
+			data, _ = got[0]["data"].(map[string]any)
+		}
+		if data["owner"] != "tanaka@maker.example" || data["ownerId"] != "0055g00000AbCdEAAZ" {
+			t.Fatalf("breach webhook %v", got)
+		}
+	})
 	t.Run("sfa.salesforce.account_key", func(t *testing.T) {
 		// Two people of one company qualify: the MQA upserts the Account by
 		// Baton's account id and puts a Task with the people on it, once.

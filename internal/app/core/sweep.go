@@ -67,10 +67,20 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 		if a.BreachOwner != nil {
 			// The rep the SFA's assignment gave the lead: sales have
 			// answered nothing, so no verdict names one. A read that
-			// fails leaves the breach without an owner, said in the log.
+			// fails leaves the breach without an owner, said in the log;
+			// each read is short, and after a few failures (the SFA down)
+			// the sweep's other breaches go out without one rather than
+			// wait on it past the step's budget.
+			failed := 0
 			sweeper.Owner = func(ctx context.Context, m qualify.MQL) qualify.Owner {
-				o, err := a.BreachOwner(ctx, m)
+				if failed >= maxOwnerFailures {
+					return qualify.Owner{}
+				}
+				rctx, cancel := context.WithTimeout(ctx, ownerReadTimeout)
+				defer cancel()
+				o, err := a.BreachOwner(rctx, m)
 				if err != nil {
+					failed++
 					a.Log.Warn("SLA breach: its owner at the SFA not read", "mql", m.ID, "err", err)
 				}
 				return o
@@ -127,6 +137,13 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 	}
 	return bs, errors.Join(errs...)
 }
+
+// ownerReadTimeout bounds reading one breach's owner at the SFAs, and
+// maxOwnerFailures the failed reads after which a sweep reads no more.
+const (
+	ownerReadTimeout = 5 * time.Second
+	maxOwnerFailures = 3
+)
 
 // sweepBudgets are the sweep's steps' times: 20 + 25 + 10 + 35 + 10 + 10 s,
 // within the sweep function's 120 s with room to answer (the function's
