@@ -17,14 +17,15 @@ const module = "github.com/baton-hq/baton/"
 // everything but the embedded store: erasure reaches every part, and with
 // sfa.erase it tells the SFAs through their connectors (internal/crm), so
 // admin keeps crm; feedback names Salesforce owners (OwnerId) by reading
-// the org through the Salesforce connector, so it links crm too. No
+// the org through the Salesforce connector, so it links crm too, as sweep
+// does to name an SLA breach's owner from the SFA's record. No
 // function links bbolt: they all run on DynamoDB
 // (core.FromEnv); the embedded store is the local stack's (internal/stores).
 var mustNot = map[string][]string{
 	"collect":  {"go.etcd.io/bbolt", module + "internal/crm", module + "internal/admin", module + "internal/session", module + "internal/app", module + "internal/stores"},
 	"click":    {"go.etcd.io/bbolt", module + "internal/crm", module + "internal/admin", module + "internal/session", module + "internal/app", module + "internal/stores"},
 	"score":    {"go.etcd.io/bbolt", module + "internal/crm", module + "internal/admin", module + "internal/session", module + "internal/app", module + "internal/stores"},
-	"sweep":    {"go.etcd.io/bbolt", module + "internal/crm", module + "internal/admin", module + "internal/session", module + "internal/app", module + "internal/stores"},
+	"sweep":    {"go.etcd.io/bbolt", module + "internal/admin", module + "internal/session", module + "internal/app", module + "internal/stores"},
 	"push":     {"go.etcd.io/bbolt", module + "internal/admin", module + "internal/session", module + "internal/app", module + "internal/stores"},
 	"feedback": {"go.etcd.io/bbolt", module + "internal/admin", module + "internal/session", module + "internal/app", module + "internal/stores"},
 	"admin":    {"go.etcd.io/bbolt", module + "internal/stores"},
@@ -34,6 +35,7 @@ var mustNot = map[string][]string{
 var mustLink = map[string][]string{
 	"push":     {module + "internal/crm"},
 	"feedback": {module + "internal/crm"},
+	"sweep":    {module + "internal/crm"},
 	"admin":    {module + "internal/admin", module + "internal/crm"},
 }
 
