@@ -256,6 +256,9 @@ type uploadedList struct {
 	// RepeatedHeaders are the rows that were the header again (two lists
 	// pasted together), left out of the file.
 	RepeatedHeaders []csvin.Repeat
+	// PastedTitles are the rows of the title lines just above a repeated
+	// header (a second list's), left out with it.
+	PastedTitles []int
 	// Restored are the cells whose leading zero Excel dropped, given back
 	// in the people stored (a Japanese team's list), the first
 	// maxShownRowErrors of them; MoreRestored the others.
@@ -605,7 +608,7 @@ func (h *Handler) uploadRecipients(w http.ResponseWriter, r *http.Request) {
 	up := &uploadedList{Minted: res.Minted, Added: add, Count: count, Duplicates: res.Duplicates, Refused: len(res.Errors), Errors: res.Errors, File: c.ID + "-recipients.csv",
 		Data: template.URL("data:text/csv;charset=utf-8;base64," + base64.StdEncoding.EncodeToString(out))}
 	up.dropped(res.Dropped)
-	up.RepeatedHeaders = res.RepeatedHeaders
+	up.RepeatedHeaders, up.PastedTitles = res.RepeatedHeaders, res.PastedTitles
 	if len(up.Errors) > maxShownRowErrors {
 		up.Errors, up.More = up.Errors[:maxShownRowErrors], len(up.Errors)-maxShownRowErrors
 	}

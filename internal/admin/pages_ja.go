@@ -417,6 +417,7 @@ var ja = map[string]string{
 	"line %d: %s %s → %s":                          "%d 行目：%s %s → %s",
 	"for your email tool (its baton_token column)": "メール配信ツール用（baton_token 列）",
 	"Row %d: header repeated, skipped.":            "%d 行目：見出し行の繰り返しのため読み飛ばしました。",
+	"Row %d: the title line of a list pasted below, above its repeated header, skipped.":                                        "%d 行目：貼り付けられた別のリストの表題行（繰り返された見出し行の上）のため読み飛ばしました。",
 	"Row %d: header repeated in another column order, skipped; the rows below it are read by its order.":                        "%d 行目：列の順序が異なる見出し行の繰り返しのため読み飛ばしました。その下の行はこの見出し行の列の順序で読み取ります。",
 	"Row %d, a title above the header (%s), was left out of the file for your email tool: its first row is the header.":         "%d 行目のタイトル行（%s）は配信ツール用のファイルから除きました（ファイルの 1 行目は見出し行です）。",
 	"The %d rows above the header (rows %d–%d: %s) were left out of the file for your email tool: its first row is the header.": "見出し行より上の %d 行（%d〜%d 行目：%s）は配信ツール用のファイルから除きました（ファイルの 1 行目は見出し行です）。",

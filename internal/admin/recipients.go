@@ -241,6 +241,15 @@ func sendList(w http.ResponseWriter, campaign string, out []byte, res recipientc
 		}
 		w.Header().Set("X-Baton-Repeated-Header-Rows", strings.Join(rows, ","))
 	}
+	// The title lines just above such a header (the second list's), left
+	// out with it.
+	if len(res.PastedTitles) > 0 {
+		var rows []string
+		for _, r := range res.PastedTitles {
+			rows = append(rows, itoa(r))
+		}
+		w.Header().Set("X-Baton-Pasted-Title-Rows", strings.Join(rows, ","))
+	}
 	// The count always: the list itself is left out of a header past what
 	// proxies pass, and a client must still know rows were refused.
 	w.Header().Set("X-Baton-Row-Error-Count", itoa(len(res.Errors)))

@@ -533,6 +533,17 @@ type Table struct {
 	// since a repeated header in another order (nil: as read).
 	order []int
 	width int // the repeated header's cells, past which a row's are extra
+	// Titles are the title lines of a second export pasted below the
+	// first (来場者リスト 2026/11/20 出力: one cell filled, no address)
+	// just above its repeated header, which Read skips with it.
+	Titles []Record
+	// Key, when set, names a column's meaning (the import's known
+	// columns: 氏名 and name are "name", イベント名 and event "event"; ""
+	// for a name it does not know): a repeated header naming a column
+	// another way than the header (会社名 for company) is the header
+	// again. The person's email column is matched by its place among
+	// the email columns whatever its name (メールアドレス, then E-mail).
+	Key func(string) string
 }
 
 // Repeat is a repeated header Read skipped: its row, and whether its
@@ -695,6 +706,11 @@ func FindHeader(cr *csv.Reader, rows *Rows, isHeader func([]string) (bool, error
 // rows below it are read by that order: Read returns them in the
 // header's order (a row's cells past the repeated header's stay after
 // the header's, as extra cells).
+//
+// Title lines of the second export (one cell filled, no address: 来場者リスト
+// 2026/11/20 出力) just above its repeated header, blank lines aside, are
+// skipped with it and counted in Titles; such a line not followed by a
+// header is a row, the import's to report.
 func (t *Table) Read(cr *csv.Reader, rows *Rows) ([]string, int, error) {
 	for {
 		rec, row, err := t.read(cr, rows)
@@ -702,6 +718,12 @@ func (t *Table) Read(cr *csv.Reader, rows *Rows) ([]string, int, error) {
 			return rec, row, err
 		}
 		order, ok := t.repeatedHeader(rec)
+		if !ok && titleLine(rec) {
+			if titles, ok := t.titlesAbove(cr, rows, Record{row, rec}); ok {
+				t.Titles = append(t.Titles, titles...)
+				continue // the repeated header is next, in Below
+			}
+		}
 		if !ok {
 			return t.reorder(rec), row, nil
 		}
@@ -718,33 +740,109 @@ func (t *Table) Read(cr *csv.Reader, rows *Rows) ([]string, int, error) {
 	}
 }
 
+// titleLine reports a line that may be the title of a pasted export: one
+// cell filled, holding no address.
+func titleLine(rec []string) bool {
+	filled := 0
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			filled++
+		}
+	}
+	return filled == 1 && !holdsAddress(rec)
+}
+
+// titlesAbove reads on from a title line (first) past further title lines
+// and blank ones: when a repeated header follows, they are the pasted
+// export's titles (returned, the header left in Below for Read); otherwise
+// every record read goes back to Below, to be read as rows, and ok is
+// false. A one-column list's rows are one cell each: its title lines are
+// its rows unless a header follows them.
+func (t *Table) titlesAbove(cr *csv.Reader, rows *Rows, first Record) ([]Record, bool) {
+	read := []Record{}
+	for {
+		rec, row, err := t.read(cr, rows)
+		if err != nil {
+			if err != io.EOF {
+				t.err = err // after the rows read, as Read met it
+			}
+			t.Below = append(read, t.Below...)
+			return nil, false
+		}
+		read = append(read, Record{row, rec})
+		_, header := t.repeatedHeader(rec)
+		if !header && (Blank(rec) || titleLine(rec)) {
+			continue
+		}
+		t.Below = append(read, t.Below...)
+		if !header {
+			return nil, false
+		}
+		titles := []Record{first}
+		for _, r := range read[:len(read)-1] {
+			if !Blank(r.Fields) {
+				titles = append(titles, r)
+			}
+		}
+		t.Below = t.Below[len(read)-1:] // the header, then what was below it
+		return titles, true
+	}
+}
+
 // repeatedHeader reports whether rec is the header again, and where each
-// of the header's columns is in it (-1: not in it).
+// of the header's columns is in it (-1: not in it). Its names are the
+// header's as Header reads them, or of one meaning (Key); its email
+// columns are the header's in their order whatever their names (a second
+// export's E-mail under the first's メールアドレス).
 func (t *Table) repeatedHeader(rec []string) ([]int, bool) {
 	if Blank(rec) || len(t.Header) == 0 {
 		return nil, false
 	}
-	if col, err := EmailColumn(rec); col < 0 || err != nil || holdsAddress(rec) {
+	recEmails, err := EmailColumns(rec)
+	if len(recEmails) == 0 || err != nil || holdsAddress(rec) {
 		return nil, false
 	}
 	order := make([]int, len(t.Header))
 	for i := range order {
 		order[i] = -1
 	}
+	// The email columns by their place, when each of rec's is a column's
+	// name (E-mail, Eメール, PCメールアドレス), not a title going on after
+	// it (配信先メールアドレス一覧).
 	named := 0
+	if emails, _ := EmailColumns(t.Header); len(emails) == len(recEmails) && !slices.ContainsFunc(recEmails, func(j int) bool { return !endsInEmail(rec[j]) }) {
+		for n, j := range recEmails {
+			order[emails[n]] = j
+			named++
+		}
+	}
+	key := func(h string) string {
+		if t.Key == nil {
+			return ""
+		}
+		return t.Key(h)
+	}
 	for j, f := range rec {
 		k := Header(f)
-		if k == "" {
+		if k == "" || slices.Contains(order, j) {
 			continue
 		}
-		i := slices.IndexFunc(t.Header, func(h string) bool { return Header(h) == k })
-		for i >= 0 && order[i] >= 0 { // a name the header has twice: its next
-			n := slices.IndexFunc(t.Header[i+1:], func(h string) bool { return Header(h) == k })
-			if n < 0 {
-				i = -1
+		i := -1
+		for _, same := range []func(h string) bool{
+			func(h string) bool { return Header(h) == k },
+			func(h string) bool { m := key(f); return m != "" && key(h) == m },
+		} {
+			// The header's first such column not placed yet (a name
+			// the header has twice: its next).
+			for c, h := range t.Header {
+				if order[c] < 0 && same(h) {
+					i = c
+					break
+				}
+			}
+			if i >= 0 {
 				break
 			}
-			i += 1 + n
 		}
 		if i < 0 {
 			return nil, false // a name the header has not: another list's

@@ -331,7 +331,7 @@ func TestASubtitleAboveASummaryIsNoHeader(t *testing.T) {
 func TestReadSkipsRepeatedHeader(t *testing.T) {
 	in := "メールアドレス,氏名,,\n" +
 		"a@example.jp,A,,\n" +
-		"\ufeffＭＡＩＬアドレス,氏名\n" + // not the header's names
+		"\ufeffＭＡＩＬアドレス,所属\n" + // a name the header has not
 		"ﾒｰﾙｱﾄﾞﾚｽ,氏名,,\n" + // the same, half-width
 		"b@example.jp,B\n" +
 		"氏名,メールアドレス\n" +
@@ -350,7 +350,7 @@ func TestReadSkipsRepeatedHeader(t *testing.T) {
 		}
 		got = append(got, fmt.Sprintf("%d:%s", row, strings.Join(rec, "|")))
 	}
-	want := []string{"2:a@example.jp|A||", "3:\ufeffＭＡＩＬアドレス|氏名", "5:b@example.jp|B", "7:c@example.jp|C|||extra"}
+	want := []string{"2:a@example.jp|A||", "3:\ufeffＭＡＩＬアドレス|所属", "5:b@example.jp|B", "7:c@example.jp|C|||extra"}
 	if !slices.Equal(got, want) {
 		t.Errorf("rows %q, want %q", got, want)
 	}

@@ -107,6 +107,11 @@ type Result struct {
 	// skipped, no row of the list nor an error. One whose columns are in
 	// another order (reordered) has the rows below it read by its order.
 	RepeatedHeaders []csvin.Repeat `json:"repeatedHeaders"`
+	// PastedTitles are the rows of the title lines just above a repeated
+	// header (a second export's 来場者リスト 2026/11/20 出力: one cell
+	// filled, no address), skipped with it: no row of the list nor an
+	// error.
+	PastedTitles []int `json:"pastedTitles"`
 	// Event and Date (YYYY-MM-DD) are what the rows without their own
 	// event name or date took (every row of a report, which has no such
 	// column), and EventFrom and DateFrom where from: "query" (?event=,
@@ -393,6 +398,27 @@ func westernYear(s string) string {
 	return s
 }
 
+// columnKey is a column's meaning as the import reads it (the event's,
+// date's, channel's ... columns, a person's attribute), "" for a name it
+// does not know: a repeated header naming a column another way than the
+// header (イベント名 under event, 会社 under 会社名) is the header again.
+func columnKey(h string) string {
+	k := csvin.Header(h)
+	for _, c := range []struct {
+		key   string
+		names []string
+	}{{"event", eventHeaders}, {"date", dateHeaders}, {"channel", channelHeaders}, {"attended", attendedHeaders},
+		{"minutes", minutesHeaders}, {"join", joinHeaders}, {"leave", leaveHeaders}} {
+		if slices.Contains(c.names, k) {
+			return ":" + c.key
+		}
+	}
+	if a, ok := identity.FieldAttribute(h); ok {
+		return a
+	}
+	return ""
+}
+
 type columns struct{ email, event, date, channel, attended, minutes, join, leave int }
 
 // Import reads the CSV and imports its rows. A row that cannot be imported
@@ -401,7 +427,7 @@ type columns struct{ email, event, date, channel, attended, minutes, join, leave
 // with the file is a *FileError; any other error (the store) stops the
 // import, and importing the file again completes it.
 func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Result, error) {
-	res := Result{Errors: []RowError{}, SkippedSections: []string{}, Restored: []identity.Restored{}, RepeatedHeaders: []csvin.Repeat{}}
+	res := Result{Errors: []RowError{}, SkippedSections: []string{}, Restored: []identity.Restored{}, RepeatedHeaders: []csvin.Repeat{}, PastedTitles: []int{}}
 	loc := im.Loc
 	if loc == nil {
 		loc = time.UTC
@@ -448,6 +474,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 			emailNames, tab.Skipped, csvin.Names(tab.Header))}
 	}
 	header := tab.Header
+	tab.Key = columnKey // a repeated header naming a column another way (event, イベント名) is the header again
 	res.HeaderRow, res.SkippedRows = tab.Row, tab.Skipped
 	res.SkippedSections = append(res.SkippedSections, tab.Sections...) // [] in JSON, not null
 	col := columns{-1, -1, -1, -1, -1, -1, -1, -1}
@@ -719,6 +746,9 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 	// A header repeated below the first (two exports pasted one under
 	// the other) is no row: skipped, and said.
 	res.RepeatedHeaders = append(res.RepeatedHeaders, tab.Repeated...)
+	for _, r := range tab.Titles {
+		res.PastedTitles = append(res.PastedTitles, r.Row)
+	}
 	// The report's own length (Zoom's summary: 実際の所要時間（分） /
 	// Actual Duration (minutes)), the most a touch's minutes can be when
 	// its sessions' times do not say how they overlap.

@@ -56,3 +56,37 @@ func TestRepeatedHeaderInAnotherOrder(t *testing.T) {
 		t.Errorf("%q %v", p.Attributes, err)
 	}
 }
+
+// TestPastedExportNamesTheEmailAnotherWay: the second exhibition's export
+// names its email column E-mail (the first メールアドレス), its event
+// column event, and has its title line above its header. The title and
+// the header were refused as bad rows ("来場者リスト ..." and "E-mail" no
+// address) and the rows below read by the first header's order (the name
+// as the address). The title and the header are skipped and said, and the
+// rows below read by its order. A one-cell line followed by no header is
+// still a bad row.
+func TestPastedExportNamesTheEmailAnotherWay(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	in := "氏名,メールアドレス,イベント名\r\n" +
+		"山田 太郎,taro@example.co.jp,展示会A\r\n" +
+		"来場者リスト 2026/11/20 出力,,\r\n" +
+		"event,E-mail,氏名\r\n" +
+		"展示会B,hanako@example.co.jp,髙橋 花子\r\n" +
+		"（未記入）,,\r\n" +
+		"展示会B,ichiro@example.co.jp,佐藤 一郎\r\n"
+	res, err := f.im.Import(ctx, strings.NewReader(in), Defaults{Date: "2026-11-06", Channel: "展示会"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Imported != 3 || len(res.Errors) != 1 || res.Errors[0].Line != 6 {
+		t.Fatalf("imported %d errors %+v", res.Imported, res.Errors)
+	}
+	if len(res.RepeatedHeaders) != 1 || res.RepeatedHeaders[0] != (csvin.Repeat{Row: 4, Reordered: true}) || len(res.PastedTitles) != 1 || res.PastedTitles[0] != 3 {
+		t.Errorf("repeated %+v titles %v", res.RepeatedHeaders, res.PastedTitles)
+	}
+	p, err := f.dir.ByEmail(ctx, "hanako@example.co.jp")
+	if err != nil || p.Attributes["name"] != "髙橋 花子" {
+		t.Errorf("%q %v", p.Attributes, err)
+	}
+}

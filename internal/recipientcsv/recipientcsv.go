@@ -75,6 +75,10 @@ type Result struct {
 	// back; the rows below one in another column order are read, and
 	// written back, in the header's.
 	RepeatedHeaders []csvin.Repeat `json:"repeatedHeaders"`
+	// PastedTitles are the rows of the title lines just above a repeated
+	// header (a second export's 配信リスト 12月号: one cell filled, no
+	// address), left out with it.
+	PastedTitles []int `json:"pastedTitles"`
 	// Restored are the cells whose leading zero Excel had dropped, given
 	// back in what is stored of the person (Options.Japan): the file that
 	// goes back keeps them as uploaded.
@@ -148,6 +152,9 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 		return Result{}, err // two email columns: which is the recipient's is not ours to guess
 	}
 	header := tab.Header
+	// A repeated header naming a column another way (会社 under 会社名)
+	// is the header again.
+	tab.Key = func(h string) string { a, _ := identity.FieldAttribute(h); return a }
 	res := Result{Errors: []RowError{}, HeaderRow: tab.Row, Restored: []identity.Restored{}}
 	if !tab.Found {
 		if _, title := csvin.Title(header); title && tab.Skipped > 1 {
@@ -271,6 +278,9 @@ func MintWith(r io.Reader, w io.Writer, mint func(Row) (string, error), opts Opt
 	// other) is no recipient: left out of the file that goes back, and
 	// said (its rows below are in the header's order there).
 	res.RepeatedHeaders = tab.Repeated
+	for _, r := range tab.Titles {
+		res.PastedTitles = append(res.PastedTitles, r.Row)
+	}
 	if len(rows) == 0 {
 		// A header and nothing under it (the wrong sheet, an export of an
 		// empty segment) is no list: taken, it replaced the campaign's
