@@ -706,7 +706,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, def Defaults) (Resu
 		if zoned {
 			was = append(was, older{EventID(email, name, written.Format("2006-01-02")), written})
 		}
-		if stored := storedName(get(col.event, def.Event)); stored != name {
+		for _, stored := range olderNames(get(col.event, def.Event), name) {
 			was = append(was, older{EventID(email, stored, day.Format("2006-01-02")), day})
 			if zoned {
 				was = append(was, older{EventID(email, stored, written.Format("2006-01-02")), written})
@@ -875,7 +875,8 @@ type touch struct {
 	// time that says its zone files the row on another day (imports
 	// before zoned times were read as instants stored it so), and the
 	// event's name with its zero-width characters, when it had some
-	// (imports before they were dropped kept them).
+	// (imports before they were dropped kept them), and with its other
+	// wave dash (olderNames).
 	was         []older
 	email, name string
 	day         time.Time
@@ -1366,7 +1367,33 @@ func shown(s string) string { return textcut.Excerpt(s, shownBytes) }
 // scoring's event: rules, the reports and attribution, and two touches of
 // one person at one event. A name without them is as it was, and so is
 // its touches' id (EventID).
-func eventName(s string) string { return dropZeroWidth(storedName(s)) }
+//
+// Nor the wave dash's two spellings: Excel on Windows writes ～ (U+FF5E,
+// which NFKC makes ~), on a Mac and in a Shift_JIS file 〜 (U+301C), and
+// "東京～大阪" and "東京〜大阪" were two events. 〜 is read as ～ is (~): a
+// name with neither keeps its id, and so does one with ～ or ~.
+func eventName(s string) string { return textcut.FoldWaveDash(dropZeroWidth(storedName(s))) }
+
+// olderNames are the names other than name (eventName's of cell) earlier
+// imports may have stored the touch of an event under: with its
+// zero-width characters (before they were dropped), with its own 〜
+// (before wave dashes were folded), and with 〜 for each ~ (the list
+// imported before from a Mac, or as Shift_JIS, now from Windows' ～).
+func olderNames(cell, name string) []string {
+	var out []string
+	add := func(n string) {
+		if n != name && n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	stored := storedName(cell)
+	add(stored)
+	add(dropZeroWidth(stored))
+	if strings.Contains(name, "~") {
+		add(strings.ReplaceAll(name, "~", "\u301c"))
+	}
+	return out
+}
 
 // storedName is a name as imports before zero-width characters were
 // dropped stored it: the touches they stored have its EventID.

@@ -14,6 +14,7 @@ import (
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // Engine applies a rules file; it implements qualify.Engine.
@@ -378,11 +379,11 @@ func (r *BehaviourRule) matches(m *matchee) bool {
 	if r.Event != nil {
 		switch ev.Type {
 		case event.Custom:
-			if !r.Event.MatchString(ev.Name) {
+			if !r.Event.MatchString(textcut.FoldWaveDash(ev.Name)) {
 				return false
 			}
 		case event.Offline:
-			if !r.Event.MatchString(str(ev.Properties["event"])) {
+			if !r.Event.MatchString(textcut.FoldWaveDash(str(ev.Properties["event"]))) {
 				return false
 			}
 		default:

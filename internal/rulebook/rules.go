@@ -30,6 +30,7 @@ import (
 	"github.com/baton-hq/baton/internal/duration"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
+	"github.com/baton-hq/baton/internal/textcut"
 	"golang.org/x/text/unicode/norm"
 	"gopkg.in/yaml.v3"
 )
@@ -556,7 +557,13 @@ func unreachable(want map[string]bool, given []GradeThreshold) string {
 
 // pattern compiles "re:<regexp>" or a glob (* and ?), case-insensitively.
 func (p *parser) pattern(n *yaml.Node, field string) *regexp.Regexp {
-	s := p.str(n, field)
+	return p.patternFolded(n, field, func(s string) string { return s })
+}
+
+// patternFolded is pattern of the text fold makes of the rule's (an
+// event's name: FoldWaveDash).
+func (p *parser) patternFolded(n *yaml.Node, field string, fold func(string) string) *regexp.Regexp {
+	s := fold(p.str(n, field))
 	if n == nil || p.err != nil {
 		return nil
 	}
@@ -789,7 +796,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 		br.Form = p.pattern(m["form"], f+".form")
 		br.File = p.pattern(m["file"], f+".file")
 		br.Campaign = p.pattern(m["campaign"], f+".campaign")
-		br.Event = p.pattern(m["event"], f+".event")
+		br.Event = p.patternFolded(m["event"], f+".event", textcut.FoldWaveDash) // 〜, ～ and ~ alike, as the name matched
 		br.Channel = p.pattern(m["channel"], f+".channel")
 		if c := m["channel"]; c != nil && c.Kind == yaml.ScalarNode && !strings.HasPrefix(c.Value, "re:") && !strings.ContainsAny(c.Value, "*?") && !slices.Contains(event.OfflineChannels, c.Value) {
 			p.fail(c, f+".channel", "unknown channel %q: one of %s (or a pattern)", c.Value, strings.Join(event.OfflineChannels, ", "))

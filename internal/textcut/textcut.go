@@ -90,6 +90,19 @@ func ZeroWidth(s string) string {
 	}, s)
 }
 
+// FoldWaveDash returns s with its wave dashes as one: 〜 (U+301C: Excel on
+// a Mac, a Shift_JIS file) and ～ (U+FF5E: Excel on Windows) as the ~ NFKC
+// makes of ～. "東京〜大阪" and "東京～大阪" are one name to a reader, and
+// were two events.
+func FoldWaveDash(s string) string {
+	if !strings.ContainsAny(s, "\u301c\uff5e") {
+		return s
+	}
+	return waveDashes.Replace(s)
+}
+
+var waveDashes = strings.NewReplacer("\u301c", "~", "\uff5e", "~")
+
 func zeroWidth(r rune) bool {
 	return r >= 0x200b && r <= 0x200d || r == 0x2060 || r == 0xfeff
 }
