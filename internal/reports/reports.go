@@ -19,6 +19,7 @@ import (
 	"github.com/baton-hq/baton/internal/repnames"
 	"github.com/baton-hq/baton/internal/sla"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // Stages of the funnel, in order.
@@ -115,6 +116,14 @@ func (f Filter) group(v string) string {
 		// utm_source is typed by hand (Google, google): one row, as
 		// referrers' host names already are.
 		v = strings.ToLower(v)
+	}
+	if f.dim() == "campaign" {
+		// An offline touch's campaign is its event's name: one stored
+		// before imports dropped zero-width characters (展示会\u200bA) or
+		// folded the wave dash (東京〜大阪) keeps its name, and was a row
+		// of its own beside the same event imported since, identical to
+		// the eye (展示会A, 東京~大阪). One row, under the name as read now.
+		v = strings.TrimSpace(textcut.FoldWaveDash(textcut.ZeroWidth(v)))
 	}
 	if v == "" {
 		return "(none)"
