@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -86,6 +87,7 @@ type Person struct {
 	ConsentWithdrawn time.Time `json:"consentWithdrawn,omitzero"`
 
 	secretsDropped bool // decodePerson left out what the item still holds: the next update writes
+	upgraded       bool // decodePerson read a custom field as its attribute (upgradeCustom): the next update writes
 }
 
 // Span is a period during which a visitor belonged to a person. A zero From
@@ -605,7 +607,45 @@ func decodePerson(data []byte) (Person, error) {
 			}
 		}
 	}
+	p.upgraded = upgradeCustom(&p)
 	return p, nil
+}
+
+// upgradeCustom reads as their attributes the custom fields stored under
+// a name that is an attribute's now (フリガナ, 携帯電話: imports before
+// name_kana and mobile existed kept them custom): a field whose attribute
+// the person has no value for is that value; one whose value is the
+// attribute's, as an import now stores it, goes. The person page showed
+// the reading and the mobile twice, once as each, and the SFA got
+// neither. A value other than the attribute's stays custom (a form's
+// second number, as SplitLabelled keeps it): nothing stored is lost. It
+// reports whether the person changed.
+func upgradeCustom(p *Person) bool {
+	changed := false
+	for _, k := range slices.Sorted(maps.Keys(p.Custom)) { // of two for one attribute, the first by name, as SplitLabelled
+		v := p.Custom[k]
+		a, ok := FieldAttribute(k)
+		if !ok || event.IsEmailKey(a) {
+			continue
+		}
+		known, _ := SplitAttributes(map[string]string{k: v}, nil)
+		now, ok := known[a]
+		if !ok {
+			continue // nothing an import would store (invisible, an address)
+		}
+		switch had := p.Attributes[a]; {
+		case had == "":
+			if p.Attributes == nil {
+				p.Attributes = map[string]string{}
+			}
+			p.Attributes[a] = now
+		case had != now:
+			continue
+		}
+		delete(p.Custom, k)
+		changed = true
+	}
+	return changed
 }
 
 // Update merges attributes into a person (new values win; empty values
@@ -642,7 +682,7 @@ func (d *Directory) update(ctx context.Context, id string, attrs, custom map[str
 		}
 		a, c := merge(&p.Attributes, attrs), mergeCustom(&p.Custom, custom)
 		changed := a || c
-		if !changed && !p.secretsDropped {
+		if !changed && !p.secretsDropped && !p.upgraded {
 			return p, false, nil
 		}
 		p.UpdatedAt = d.now()
