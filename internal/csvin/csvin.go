@@ -741,8 +741,13 @@ func (t *Table) Read(cr *csv.Reader, rows *Rows) ([]string, int, error) {
 }
 
 // titleLine reports a line that may be the title of a pasted export: one
-// cell filled, holding no address.
+// cell filled, holding no address, and not a report's section that ends
+// its table (EndsTable: Zoom's Other Attended, whose rows are no
+// attendees whatever header follows it).
 func titleLine(rec []string) bool {
+	if EndsTable(rec) {
+		return false
+	}
 	filled := 0
 	for _, f := range rec {
 		if strings.TrimSpace(f) != "" {

@@ -99,3 +99,15 @@ func TestTitleAboveRepeatedHeaderOfOneColumn(t *testing.T) {
 		t.Errorf("repeated %+v titles %+v", tab.Repeated, tab.Titles)
 	}
 }
+
+// TestSectionEndingTableIsNoTitle: a report's Other Attended (people who
+// joined without registering) ends its attendees' table: it is returned
+// for the import to stop at, never skipped as a pasted list's title, even
+// with a header naming an email below it.
+func TestSectionEndingTableIsNoTitle(t *testing.T) {
+	in := "名前,メールアドレス\n山田,a@example.jp\nOther Attended\n名前,メールアドレス\n佐藤,b@example.jp\n"
+	tab, got := readAll(t, in, nil)
+	if len(got) < 2 || got[1] != "3:Other Attended" || len(tab.Titles) != 0 {
+		t.Errorf("rows %q titles %+v", got, tab.Titles)
+	}
+}
