@@ -13,7 +13,9 @@
 // directory. Without -data, the DynamoDB table of BATON_TABLE is read with
 // the environment's AWS credentials (BATON_DYNAMODB_ENDPOINT for a local
 // one); read access is enough. Exit status: 0 within the bound, 1 beyond
-// it, 2 for a bad rules file or a usage or storage error.
+// it, 2 for a bad rules file or a usage or storage error. -limit (default
+// 50; 0: all) bounds each list of people who would become or stop being
+// MQLs to its earliest; the counts are of them all.
 package main
 
 import (
@@ -51,6 +53,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, now fun
 	maxChange := fs.String("max-change", "10%", "largest accepted change of the MQL count, e.g. 10% or 0.1")
 	tz := fs.String("timezone", "", "IANA zone of days (daily caps), months and weeks (default: BATON_CONFIG's timezone, else UTC)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	limit := fs.Int("limit", 50, "list at most this many people of each group that would become or stop being MQLs, the earliest (0: all); the counts are of them all")
 	allowUnmatched := fs.Bool("allow-unmatched", false, "accept a candidate whose new or changed behaviour rule matches no event of the history, or fit rule nobody")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -61,6 +64,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, now fun
 	}
 	if *rules == "" {
 		return fail(errors.New("-rules is required"))
+	}
+	if *limit < 0 {
+		return fail(fmt.Errorf("-limit %d: want 0 (list all) or more", *limit))
 	}
 	bound, err := lab.ParseShare(*maxChange)
 	if err != nil {
@@ -102,7 +108,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, now fun
 		return fail(err)
 	}
 	defer t.Close()
-	rep, err := lab.New(t, inForce, text, filepath.Base(*current), loc, now).Simulate(ctx, cand, lab.Options{})
+	rep, err := lab.New(t, inForce, text, filepath.Base(*current), loc, now).Simulate(ctx, cand, lab.Options{List: *limit})
 	if err != nil {
 		return fail(err)
 	}

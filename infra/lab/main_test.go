@@ -88,6 +88,21 @@ func TestLabCLI(t *testing.T) {
 	if strings.Contains(out.String()+errs.String(), "@maker.example") { // CI logs outlive any erasure
 		t.Fatalf("the text names people by email:\n%s", out.String())
 	}
+	// A loose candidate moves thousands, each a line of the CI log: the
+	// lists are bounded (-limit, default 50), the counts are of them all.
+	out.Reset()
+	errs.Reset()
+	if code := run(context.Background(), []string{"-rules", cand, "-data", dir, "-max-change", "60%", "-limit", "1"}, env, clk.Now, &out, &errs); code != 0 {
+		t.Fatalf("-limit 1: exit %d\n%s\n%s", code, out.String(), errs.String())
+	}
+	stop := out.String()[strings.Index(out.String(), "would stop being MQLs: 2"):]
+	if lines := strings.Count(stop, " hot-and-fit "); lines != 1 || !strings.Contains(stop, "  … and 1 more (the earliest 1 listed; -limit 0 lists them all)\n") {
+		t.Fatalf("-limit 1: %d people listed of 2, want 1 and \"… and 1 more\":\n%s", lines, out.String())
+	}
+	errs.Reset()
+	if code := run(context.Background(), []string{"-rules", cand, "-data", dir, "-limit", "-1"}, env, clk.Now, &out, &errs); code != 2 || !strings.Contains(errs.String(), "-limit -1: want 0 (list all) or more") {
+		t.Fatalf("-limit -1: exit %d %s", code, errs.String())
+	}
 	out.Reset()
 	errs.Reset()
 	if code := run(context.Background(), []string{"-rules", cand, "-data", dir, "-max-change", "60%", "-json"}, env, clk.Now, &out, &errs); code != 0 || !strings.Contains(out.String(), `"change": -0.5`) {

@@ -17,7 +17,7 @@ import (
 func TestRulesPageSaysWhoIsNotListed(t *testing.T) {
 	rep := &lab.Report{WouldBecome: []lab.Person{{ID: "p_a", Email: "a@maker.example"}, {ID: "p_b", Email: "b@maker.example"}}, WouldBecomeMore: 1498, Become: lab.Group{People: 1500}, WouldStop: []lab.Person{}}
 	for lang, want := range map[string][]string{
-		"en": {"Would become MQLs<b>1500</b>", "And 1498 more, not listed: the earliest 2 are (go run ./infra/lab lists them all)."},
+		"en": {"Would become MQLs<b>1500</b>", "And 1498 more, not listed: the earliest 2 are (go run ./infra/lab -limit 0 lists them all)."},
 		"ja": {"<b>1500</b>", "ほか 1498 人は表示していません。日付の早い 2 人を表示しています"},
 	} {
 		p := page{L: lang, Loc: time.UTC, Data: rulesView{Report: rep}}

@@ -832,8 +832,9 @@ func (r Report) Text() string {
 	for _, g := range []struct {
 		title string
 		ps    []Person
+		more  int
 		grp   Group
-	}{{"would become MQLs", r.WouldBecome, r.Become}, {"would stop being MQLs", r.WouldStop, r.Stop}} {
+	}{{"would become MQLs", r.WouldBecome, r.WouldBecomeMore, r.Become}, {"would stop being MQLs", r.WouldStop, r.WouldStopMore, r.Stop}} {
 		fmt.Fprintf(&b, "\n%s: %d (accepted %d, SQL %d, won %d, rejected %d, lost %d)\n", g.title, g.grp.People, g.grp.Accepted, g.grp.SQL, g.grp.Won, g.grp.Rejected, g.grp.Lost)
 		for _, p := range g.ps {
 			// By id, not email: this text ends in pull-request CI logs,
@@ -847,6 +848,11 @@ func (r Report) Text() string {
 				hist = " [" + strings.Join(p.History, "; ") + "]"
 			}
 			fmt.Fprintf(&b, "  %s %s %s %s%s\n", p.At.In(cmp.Or(r.loc, time.UTC)).Format("2006-01-02"), p.ID, p.Condition, p.Stage, hist)
+		}
+		if g.more > 0 {
+			// A loose candidate moves thousands: the CLI lists the
+			// earliest (Options.List), the count above is of them all.
+			fmt.Fprintf(&b, "  … and %d more (the earliest %d listed; -limit 0 lists them all)\n", g.more, len(g.ps))
 		}
 	}
 	return b.String()

@@ -63,7 +63,13 @@ func TestMovedPeopleListedAtMostList(t *testing.T) {
 	if !strings.Contains(string(b), `"wouldBecomeMore":3`) || strings.Contains(string(b), "wouldStopMore") {
 		t.Errorf("JSON: %s", b)
 	}
-	// Without a bound (the CLI), every one of them.
+	// The CLI's text (infra/lab -limit) lists the same and says how many
+	// more there are, the count of them all above.
+	txt := rep.Text()
+	if !strings.Contains(txt, "would become MQLs: 5 (") || !strings.Contains(txt, "  … and 3 more (the earliest 2 listed; -limit 0 lists them all)\n") || strings.Count(txt, " hot lead") != 2 {
+		t.Errorf("text:\n%s", txt)
+	}
+	// Without a bound (-limit 0), every one of them.
 	rep, err = l.Simulate(ctx, loose, Options{})
 	if err != nil {
 		t.Fatal(err)
