@@ -74,8 +74,8 @@ var jaPatterns = []jaPattern{
 	{regexp.MustCompile(`^better than all MQLs \((\d+%) accepted\)$`), "全 MQL（受け入れ $1）より良い"},
 	{regexp.MustCompile(`^worse than all MQLs \((\d+%) accepted\)$`), "全 MQL（受け入れ $1）より悪い"},
 	{regexp.MustCompile(`^no clear difference from all MQLs \((\d+%) accepted\)$`), "全 MQL（受け入れ $1）と明確な差はない"},
-	{regexp.MustCompile(`^below behaviour (\S+) and no other condition's: (\d+) rejected, (\d+) accepted; kept \(at or above it, or (\d+) below it another condition qualifies as well\): (\d+) of (\d+) accepted$`), "行動スコア $1 未満で他の条件にも当てはまらない MQL では差し戻し $2 件、受け入れ $3 件、残る MQL（$1 以上か、$1 未満でも他の条件に当てはまる $4 件）では $6 件中 $5 件を受け入れ"},
-	{regexp.MustCompile(`^below behaviour (\S+): (\d+) rejected, (\d+) accepted; at or above it: (\d+) of (\d+) accepted$`), "行動スコア $1 未満では差し戻し $2 件、受け入れ $3 件、$1 以上では $5 件中 $4 件を受け入れ"},
+	{regexp.MustCompile(`^below behaviour (\S+) when they qualified and no other condition's: (\d+) rejected, (\d+) accepted; kept \(at or above it, or (\d+) below it another condition qualifies as well\): (\d+) of (\d+) accepted$`), "MQL になった時点で行動スコア $1 未満で他の条件にも当てはまらない MQL では差し戻し $2 件、受け入れ $3 件、残る MQL（$1 以上か、$1 未満でも他の条件に当てはまる $4 件）では $6 件中 $5 件を受け入れ"},
+	{regexp.MustCompile(`^below behaviour (\S+) when they qualified: (\d+) rejected, (\d+) accepted; at or above it: (\d+) of (\d+) accepted$`), "MQL になった時点で行動スコア $1 未満では差し戻し $2 件、受け入れ $3 件、$1 以上では $5 件中 $4 件を受け入れ"},
 	{regexp.MustCompile(`^no higher min_behaviour spares sales clearly more rejections than acceptances$`), "min_behaviour を上げても、減る差し戻しが減る受け入れを明確には上回りません"},
 	{regexp.MustCompile(`^no higher min_behaviour drops MQLs clearly less often accepted than those it keeps$`), "min_behaviour を上げても、外れる MQL の受け入れ率が残る MQL より明確に低くはなりません"},
 	// links (the campaign form).

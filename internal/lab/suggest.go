@@ -459,13 +459,19 @@ func thresholdProposal(e *Evidence, base, current float64, mine []fate, others [
 		}
 		return nil
 	}
+	// The counts are of the score each MQL qualified at, which is all
+	// an MQL keeps: someone below the new threshold then who reached it
+	// later in the same cycle still qualifies (later), and the proposal
+	// does not foresee that. Said so, not "spared": a simulation of the
+	// diff counts who would actually stop.
+	later := fmt.Sprintf("counted at the moment each qualified: one who reached %g later in the same cycle would still qualify then, so fewer may stop; simulate the diff to count who would", best)
 	if bestTaken == 0 {
-		e.Verdict += fmt.Sprintf("; below behaviour %g: %d rejected, %d accepted; at or above it: %d of %d accepted", best, bestRej, bestAcc, bestKeptAcc, bestKept)
-		why := fmt.Sprintf("raise condition %q min_behaviour %g -> %g: of its %d answered MQLs, those below %g were %d rejected and %d accepted, those at or above it %d of %d accepted; %s", e.Name, current, best, len(mine), best, bestRej, bestAcc, bestKeptAcc, bestKept, e.summary())
+		e.Verdict += fmt.Sprintf("; below behaviour %g when they qualified: %d rejected, %d accepted; at or above it: %d of %d accepted", best, bestRej, bestAcc, bestKeptAcc, bestKept)
+		why := fmt.Sprintf("raise condition %q min_behaviour %g -> %g: of its %d answered MQLs, those below %g when they qualified were %d rejected and %d accepted, those at or above it %d of %d accepted (%s); %s", e.Name, current, best, len(mine), best, bestRej, bestAcc, bestKeptAcc, bestKept, later, e.summary())
 		return at.propose(field, current, best, why)
 	}
-	e.Verdict += fmt.Sprintf("; below behaviour %g and no other condition's: %d rejected, %d accepted; kept (at or above it, or %d below it another condition qualifies as well): %d of %d accepted", best, bestRej, bestAcc, bestTaken, bestKeptAcc, bestKept)
-	why := fmt.Sprintf("raise condition %q min_behaviour %g -> %g: of its %d answered MQLs, those below %g that no other condition qualifies were %d rejected and %d accepted, those kept (at or above it, or %d below it that another condition qualifies as well and stay MQLs under it) %d of %d accepted; %s", e.Name, current, best, len(mine), best, bestRej, bestAcc, bestTaken, bestKeptAcc, bestKept, e.summary())
+	e.Verdict += fmt.Sprintf("; below behaviour %g when they qualified and no other condition's: %d rejected, %d accepted; kept (at or above it, or %d below it another condition qualifies as well): %d of %d accepted", best, bestRej, bestAcc, bestTaken, bestKeptAcc, bestKept)
+	why := fmt.Sprintf("raise condition %q min_behaviour %g -> %g: of its %d answered MQLs, those below %g when they qualified that no other condition qualifies were %d rejected and %d accepted, those kept (at or above it, or %d below it that another condition qualifies as well and stay MQLs under it) %d of %d accepted (%s); %s", e.Name, current, best, len(mine), best, bestRej, bestAcc, bestTaken, bestKeptAcc, bestKept, later, e.summary())
 	return at.propose(field, current, best, why)
 }
 

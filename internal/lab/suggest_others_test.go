@@ -53,12 +53,12 @@ mql:
 	if p == nil || p.To != 100 {
 		t.Fatalf("hot: %+v; verdict %q", p, hot.Verdict)
 	}
-	for _, want := range []string{"those below 100 that no other condition qualifies were 4 rejected and 0 accepted", "or 4 below it that another condition qualifies as well and stay MQLs under it) 5 of 9 accepted"} {
+	for _, want := range []string{"those below 100 when they qualified that no other condition qualifies were 4 rejected and 0 accepted", "or 4 below it that another condition qualifies as well and stay MQLs under it) 5 of 9 accepted"} {
 		if !strings.Contains(p.Why, want) {
 			t.Errorf("why: %s\nwant %q", p.Why, want)
 		}
 	}
-	if want := "below behaviour 100 and no other condition's: 4 rejected, 0 accepted; kept (at or above it, or 4 below it another condition qualifies as well): 5 of 9 accepted"; !strings.HasSuffix(hot.Verdict, want) {
+	if want := "below behaviour 100 when they qualified and no other condition's: 4 rejected, 0 accepted; kept (at or above it, or 4 below it another condition qualifies as well): 5 of 9 accepted"; !strings.HasSuffix(hot.Verdict, want) {
 		t.Errorf("verdict %q\nwant ...%s", hot.Verdict, want)
 	}
 	// What the proposed file does, replayed.
