@@ -72,13 +72,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, now fun
 	if err != nil {
 		return fail(fmt.Errorf("-max-change: %w", err))
 	}
+	zone, retention, err := configured(getenv)
+	if err != nil {
+		return fail(err)
+	}
 	if *tz == "" {
 		// The configured zone, as live scoring and the workspace's lab
 		// count days in: in UTC a Japanese team's daily caps and months
 		// were cut at 09:00 Tokyo time, and the check disagreed with both.
-		if *tz, err = configuredZone(getenv); err != nil {
-			return fail(err)
-		}
+		*tz = zone
 	}
 	loc, err := time.LoadLocation(*tz)
 	if err != nil {
@@ -108,7 +110,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, now fun
 		return fail(err)
 	}
 	defer t.Close()
-	rep, err := lab.New(t, inForce, text, filepath.Base(*current), loc, now).Simulate(ctx, cand, lab.Options{List: *limit})
+	l := lab.New(t, inForce, text, filepath.Base(*current), loc, now)
+	l.Retention = retention // a window reaching back past it is said (completeFrom)
+	rep, err := l.Simulate(ctx, cand, lab.Options{List: *limit})
 	if err != nil {
 		return fail(err)
 	}
@@ -169,22 +173,36 @@ func unmatched(ms []lab.RuleMatch) []string {
 	return out
 }
 
-// configuredZone is the timezone of the configuration file BATON_CONFIG
-// names, UTC without one.
-func configuredZone(getenv func(string) string) (string, error) {
-	path := getenv("BATON_CONFIG")
-	if path == "" {
-		return "UTC", nil
+// defaultRetention is config's default event_retention.
+const defaultRetention = 400 * 24 * time.Hour
+
+// configured is the timezone and event_retention of the configuration
+// file BATON_CONFIG names (UTC and 400 days without one),
+// BATON_EVENT_RETENTION overriding the retention as it does the server's.
+func configured(getenv func(string) string) (string, time.Duration, error) {
+	zone, retention := "UTC", defaultRetention
+	if path := getenv("BATON_CONFIG"); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return "", 0, fmt.Errorf("BATON_CONFIG: %w", err)
+		}
+		var f config.File
+		if err := config.ParseFile(data, &f); err != nil {
+			return "", 0, fmt.Errorf("BATON_CONFIG: %s: %w", path, err)
+		}
+		zone = cmp.Or(f.Timezone, "UTC")
+		if f.EventRetention > 0 {
+			retention = time.Duration(f.EventRetention)
+		}
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("BATON_CONFIG: %w", err)
+	if v := getenv("BATON_EVENT_RETENTION"); v != "" {
+		d, err := config.ParseDuration(v)
+		if err != nil || d < time.Hour {
+			return "", 0, fmt.Errorf("BATON_EVENT_RETENTION: %q: want a duration of at least 1h, e.g. 400d", v)
+		}
+		retention = d
 	}
-	var f config.File
-	if err := config.ParseFile(data, &f); err != nil {
-		return "", fmt.Errorf("BATON_CONFIG: %s: %w", path, err)
-	}
-	return cmp.Or(f.Timezone, "UTC"), nil
+	return zone, retention, nil
 }
 
 func load(p string) (*rulebook.Rules, []byte, error) {

@@ -99,6 +99,22 @@ func TestLabCLI(t *testing.T) {
 	if lines := strings.Count(stop, " hot-and-fit "); lines != 1 || !strings.Contains(stop, "  … and 1 more (the earliest 1 listed; -limit 0 lists them all)\n") {
 		t.Fatalf("-limit 1: %d people listed of 2, want 1 and \"… and 1 more\":\n%s", lines, out.String())
 	}
+	if strings.Contains(out.String(), "WARNING") {
+		t.Fatalf("a window within event_retention (400 days) warns:\n%s", out.String())
+	}
+	// event_retention of 2 days: the window (from 20 October) reaches past
+	// it, and the text says from which day data is complete.
+	out.Reset()
+	errs.Reset()
+	short := func(k string) string {
+		if k == "BATON_EVENT_RETENTION" {
+			return "2d"
+		}
+		return env(k)
+	}
+	if code := run(context.Background(), []string{"-rules", cand, "-data", dir, "-max-change", "60%"}, short, clk.Now, &out, &errs); code != 0 || !strings.Contains(out.String(), "WARNING: the history window starts 2026-10-20, but events are kept for event_retention only: data is complete from 2026-10-23;") {
+		t.Fatalf("retention 2d: exit %d\n%s\n%s", code, out.String(), errs.String())
+	}
 	errs.Reset()
 	if code := run(context.Background(), []string{"-rules", cand, "-data", dir, "-limit", "-1"}, env, clk.Now, &out, &errs); code != 2 || !strings.Contains(errs.String(), "-limit -1: want 0 (list all) or more") {
 		t.Fatalf("-limit -1: exit %d %s", code, errs.String())

@@ -301,6 +301,8 @@ var ja = map[string]string{
 	"Conditions in force and what they produced": "適用中の条件とその結果",
 	"candidate":             "案",
 	"Would stop being MQLs": "MQL でなくなる人",
+	// A lab window reaching back past event_retention.
+	"Part of the history window (from %[1]s) is past event_retention: events received before %[2]s have expired, so both replays count fewer events and MQLs before it, its months too. Data is complete from %[2]s.": "履歴の期間（%[1]s から）の一部が保存期間（event_retention）を過ぎています。%[2]s より前に受け取った行動は期限切れで消えているため、どちらの再生でもそれより前（その月も）の行動と MQL は少なく数えられます。%[2]s 以降のデータは完全です。",
 	// People whose events expired (event_retention): not judged by the lab.
 	"History expired: not judged": "履歴の保存期間切れ（判定せず）",
 	"of them %d MQLs now":         "うち現在 MQL %d 人",

@@ -109,7 +109,7 @@ func Assemble(ctx context.Context, c *core.Core) (*App, error) {
 		if err != nil {
 			return nil, &config.Error{Setting: "BATON_RULES", Problem: err.Error()}
 		}
-		a.Admin.Lab = &lab.Lab{T: c.Table, Q: a.Qualifier, Rules: a.Qualifier.Engine.(*rulebook.Engine).R, Text: text, File: filepath.Base(cfg.RulesFile), Loc: c.Cal.Location(), Now: now}
+		a.Admin.Lab = &lab.Lab{T: c.Table, Q: a.Qualifier, Rules: a.Qualifier.Engine.(*rulebook.Engine).R, Text: text, File: filepath.Base(cfg.RulesFile), Loc: c.Cal.Location(), Now: now, Retention: time.Duration(cfg.File.EventRetention)}
 	}
 	if b, ok := c.Table.(interface {
 		Backup(w io.Writer, sized func(int64)) error

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -116,5 +117,68 @@ func TestExpiredHistoryIsNotJudged(t *testing.T) {
 	}
 	if rep.HistoryExpired != (Expired{People: 3, MQLs: 2}) {
 		t.Errorf("threshold raised: history expired %+v", rep.HistoryExpired)
+	}
+}
+
+// TestWindowPartlyPastRetentionIsSaid: the history window reaches back to
+// the first touch kept on score records (day 1), but events received
+// before day 40 expired (event_retention 60 days, now day 100): months
+// before it counted fewer events and MQLs with nothing said. The report
+// says from which day data is complete (completeFrom; the CLI's text and
+// the page say it); a window inside retention says nothing.
+func TestWindowPartlyPastRetentionIsSaid(t *testing.T) {
+	ctx := context.Background()
+	cur, err := rulebook.Parse("rules.yaml", []byte(expiredRules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	day := func(d int) time.Time { return start.Add(time.Duration(d) * 24 * time.Hour) }
+	const retention = 60 * 24 * time.Hour
+	now := day(100)
+	hist := map[string][]deployedEvent{}
+	for _, p := range []struct {
+		name string
+		days []int
+	}{{"old", []int{1, 2, 3}}, {"new", []int{70, 71, 72}}} {
+		email, vis := p.name+"@maker.example", "v-"+p.name
+		form := event.Event{ID: vis + "-form", Type: event.FormSubmit, VisitorID: vis, URL: "https://www.example.com/contact", Timestamp: day(p.days[0]), ReceivedAt: day(p.days[0]),
+			Properties: map[string]any{"form": map[string]any{"id": "contact"}, "fields": map[string]any{"email": email}}}
+		evs := []deployedEvent{{ev: form, ident: true, fields: map[string]string{"email": email}}}
+		for i, d := range p.days {
+			at := day(d).Add(time.Duration(i+1) * time.Minute)
+			evs = append(evs, deployedEvent{ev: event.Event{ID: fmt.Sprintf("%s-%02d", vis, i), Type: event.PageView, VisitorID: vis, URL: "https://www.example.com/", Timestamp: at, ReceivedAt: at}})
+		}
+		hist[email] = evs
+	}
+	live := scoreLiveKept(t, cur, hist, now, retention)
+	if _, err := live.tb.PurgeExpired(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &Lab{T: live.tb, Q: live.q, Rules: cur, Now: live.clk.Now, Loc: tokyo, Retention: retention}
+	rep, err := l.Simulate(ctx, cur, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Now less 60 days is 11 July 09:00 UTC, 18:00 in Tokyo: the 12th is
+	// the first whole day.
+	if !rep.CompleteFrom.Equal(day(40)) || rep.CompleteDay() != "2026-07-12" {
+		t.Errorf("completeFrom %v (%s), want %v, day 2026-07-12; window from %v", rep.CompleteFrom, rep.CompleteDay(), day(40), rep.WindowFrom)
+	}
+	if txt := rep.Text(); !strings.Contains(txt, "WARNING: the history window starts 2026-06-02, but events are kept for event_retention only: data is complete from 2026-07-12;") {
+		t.Errorf("text:\n%s", txt)
+	}
+	b, _ := json.Marshal(rep)
+	if !strings.Contains(string(b), `"completeFrom":"2026-07-11T09:00:00Z"`) {
+		t.Errorf("JSON lacks completeFrom: %s", b)
+	}
+	// Within retention (a longer one): nothing to say.
+	l.Retention = 200 * 24 * time.Hour
+	if rep, err = l.Simulate(ctx, cur, Options{}); err != nil || !rep.CompleteFrom.IsZero() || strings.Contains(rep.Text(), "WARNING") {
+		t.Errorf("within retention: completeFrom %v, %v", rep.CompleteFrom, err)
 	}
 }

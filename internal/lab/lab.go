@@ -43,6 +43,10 @@ type Lab struct {
 	// Workers replay people in parallel (default 8): on DynamoDB each
 	// person is a few queries, mostly waiting.
 	Workers int
+	// Retention is event_retention: raw events expire this long after
+	// receipt (0: kept). A history window reaching back past it counts
+	// fewer events, and so fewer MQLs, before Report.CompleteFrom.
+	Retention time.Duration
 }
 
 // New builds a Lab over a table with the rules in force (their file's text
@@ -100,6 +104,11 @@ type Report struct {
 	StoredMQLs  int       `json:"storedMqls"`     // Stored.MQLs (kept for the clients that read it)
 	WindowFrom  time.Time `json:"windowFrom,omitzero"`
 	WindowTo    time.Time `json:"windowTo"`
+	// CompleteFrom is set when the history window reaches back past
+	// event_retention (Lab.Retention): events received before it have
+	// expired, so the replays count fewer events, points and MQLs there
+	// than live scoring did, silently; counts from it on are complete.
+	CompleteFrom time.Time `json:"completeFrom,omitzero"`
 	Weeks       float64   `json:"weeks"`       // the history window in weeks (load = MQLs / weeks)
 	WouldBecome []Person  `json:"wouldBecome"` // MQL under the candidate, not an MQL as stored
 	WouldStop   []Person  `json:"wouldStop"`   // an MQL as stored, not under the candidate
@@ -400,7 +409,7 @@ func (l *Lab) Simulate(ctx context.Context, cand *rulebook.Rules, o Options) (Re
 	rep := Report{
 		Current: newSide(cur.Version()), Candidate: newSide(can.Version()), Stored: newSide("stored"),
 		Total: len(people), WindowTo: l.now(), WouldBecome: []Person{}, WouldStop: []Person{}, Check: Check{Why: map[string]int{}},
-		order: ruleOrder(l.Rules, cand), fitOrder: fitOrder(l.Rules, cand), unstored: map[string]string{},
+		order: ruleOrder(l.Rules, cand), fitOrder: fitOrder(l.Rules, cand), unstored: map[string]string{}, loc: l.loc(),
 	}
 	rep.Current.Matched, rep.Candidate.Matched = ruleCounts(l.Rules), ruleCounts(cand)
 	rep.Current.FitMatched, rep.Candidate.FitMatched = fitCounts(l.Rules), fitCounts(cand)
@@ -468,6 +477,13 @@ func (l *Lab) Simulate(ctx context.Context, cand *rulebook.Rules, o Options) (Re
 	// run the replays' firsts decide as before.
 	if f := firstTouch(people); !f.IsZero() && (rep.WindowFrom.IsZero() || f.Before(rep.WindowFrom)) {
 		rep.WindowFrom = f
+	}
+	// Part of the window past retention: said, with the day from which
+	// the stored events are whole (events expire by their receipt).
+	if l.Retention > 0 && !rep.WindowFrom.IsZero() {
+		if from := rep.WindowTo.Add(-l.Retention); rep.WindowFrom.Before(from) {
+			rep.CompleteFrom = from
+		}
 	}
 	rep.Weeks = 1
 	if !rep.WindowFrom.IsZero() && rep.WindowTo.After(rep.WindowFrom) {
@@ -761,6 +777,26 @@ func (r Report) ChangeText() string {
 	return fmt.Sprintf("%+.1f%%", r.Change*100)
 }
 
+// CompleteDay is CompleteFrom as a day of the report's zone: the first
+// day whose events are all kept (the day after the cut, unless the cut is
+// at midnight).
+func (r Report) CompleteDay() string {
+	loc := cmp.Or(r.loc, time.UTC)
+	t := r.CompleteFrom.In(loc)
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+	if d.Before(t) {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d.Format("2006-01-02")
+}
+
+// PartlyExpiredText says the window is partly past event_retention.
+func (r Report) PartlyExpiredText() string {
+	loc := cmp.Or(r.loc, time.UTC)
+	return fmt.Sprintf("the history window starts %s, but events are kept for event_retention only: data is complete from %s; before it, expired events are missing and both replays count fewer MQLs (months before it too)",
+		r.WindowFrom.In(loc).Format("2006-01-02"), r.CompleteDay())
+}
+
 // Text is the report as a reviewer reads it in a pull request's CI log.
 func (r Report) Text() string {
 	var b strings.Builder
@@ -769,7 +805,11 @@ func (r Report) Text() string {
 	if !r.Complete {
 		fmt.Fprintf(&b, " (incomplete: continue after %s)", r.Next)
 	}
-	fmt.Fprintf(&b, "; history window %.1f weeks\n\n", r.Weeks)
+	fmt.Fprintf(&b, "; history window %.1f weeks\n", r.Weeks)
+	if !r.CompleteFrom.IsZero() {
+		fmt.Fprintf(&b, "WARNING: %s\n", r.PartlyExpiredText())
+	}
+	b.WriteString("\n")
 	fmt.Fprintf(&b, "MQLs: %d -> %d (%s); people qualified %d -> %d; weekly load on sales %.2f -> %.2f\n",
 		r.Current.MQLs, r.Candidate.MQLs, r.ChangeText(), r.Current.People, r.Candidate.People, r.Current.PerWeek, r.Candidate.PerWeek)
 	fmt.Fprintf(&b, "MQLs raised (stored): %d, of %d people\n", r.Stored.MQLs, r.Stored.People)
