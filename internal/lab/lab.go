@@ -96,22 +96,22 @@ type Report struct {
 	Stored    Side `json:"stored"`    // the MQLs actually raised
 	// Change is the relative change of the replayed MQL count, (candidate -
 	// current) / current (1 when current is 0 and candidate is not).
-	Change      float64   `json:"change"`
-	People      int       `json:"people"`         // simulated in this run
-	Total       int       `json:"total"`          // people in the store
-	Complete    bool      `json:"complete"`       // every person after Options.After was simulated
-	Next        string    `json:"next,omitempty"` // when not complete: run again with after=Next
-	StoredMQLs  int       `json:"storedMqls"`     // Stored.MQLs (kept for the clients that read it)
-	WindowFrom  time.Time `json:"windowFrom,omitzero"`
-	WindowTo    time.Time `json:"windowTo"`
+	Change     float64   `json:"change"`
+	People     int       `json:"people"`         // simulated in this run
+	Total      int       `json:"total"`          // people in the store
+	Complete   bool      `json:"complete"`       // every person after Options.After was simulated
+	Next       string    `json:"next,omitempty"` // when not complete: run again with after=Next
+	StoredMQLs int       `json:"storedMqls"`     // Stored.MQLs (kept for the clients that read it)
+	WindowFrom time.Time `json:"windowFrom,omitzero"`
+	WindowTo   time.Time `json:"windowTo"`
 	// CompleteFrom is set when the history window reaches back past
 	// event_retention (Lab.Retention): events received before it have
 	// expired, so the replays count fewer events, points and MQLs there
 	// than live scoring did, silently; counts from it on are complete.
 	CompleteFrom time.Time `json:"completeFrom,omitzero"`
-	Weeks       float64   `json:"weeks"`       // the history window in weeks (load = MQLs / weeks)
-	WouldBecome []Person  `json:"wouldBecome"` // MQL under the candidate, not an MQL as stored
-	WouldStop   []Person  `json:"wouldStop"`   // an MQL as stored, not under the candidate
+	Weeks        float64   `json:"weeks"`       // the history window in weeks (load = MQLs / weeks)
+	WouldBecome  []Person  `json:"wouldBecome"` // MQL under the candidate, not an MQL as stored
+	WouldStop    []Person  `json:"wouldStop"`   // an MQL as stored, not under the candidate
 	// WouldBecomeMore and WouldStopMore are the people left out of each
 	// list past Options.List (Become.People and Stop.People count all).
 	WouldBecomeMore int   `json:"wouldBecomeMore,omitempty"`
