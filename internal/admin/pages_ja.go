@@ -301,6 +301,10 @@ var ja = map[string]string{
 	"Conditions in force and what they produced": "適用中の条件とその結果",
 	"candidate":             "案",
 	"Would stop being MQLs": "MQL でなくなる人",
+	// Column headers read only by a screen reader (the bars' column of the
+	// lab's tables, the dead letters' buttons).
+	"Bars: stored, replayed in force, replayed candidate": "棒グラフ：保存済み、再生（現行ルール）、再生（候補）",
+	"Actions": "操作",
 	// A lab window reaching back past event_retention.
 	"Part of the history window (from %[1]s) is past event_retention: events received before %[2]s have expired, so both replays count fewer events and MQLs before it, its months too. Data is complete from %[2]s.": "履歴の期間（%[1]s から）の一部が保存期間（event_retention）を過ぎています。%[2]s より前に受け取った行動は期限切れで消えているため、どちらの再生でもそれより前（その月も）の行動と MQL は少なく数えられます。%[2]s 以降のデータは完全です。",
 	// People whose events expired (event_retention): not judged by the lab.

@@ -80,6 +80,9 @@ async function audit(page, name, lang) {
     // Tables: headers in thead scoped to their column, a row's th to its row.
     for (const th of document.querySelectorAll('th')) {
       if (!th.getAttribute('scope') && !th.closest('thead')) bad.push(`row header without scope: ${th.textContent.trim().slice(0, 40)}`);
+      // and named: an empty header (a column of bars, of buttons) reads
+      // as nothing; visually hidden text names it.
+      if (!th.textContent.trim() && !th.getAttribute('aria-label')) bad.push(`table header without a name: ${(th.closest('table').id || th.closest('table').className)} column ${th.cellIndex + 1}`);
     }
     // A chart says its figures in text a screen reader reads: its name
     // (role=img) or, the picture hidden, the table after it.
