@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/baton-hq/baton/internal/account"
 	"github.com/baton-hq/baton/internal/httpx"
@@ -258,6 +259,10 @@ func (h *Handler) mergeAccount(w http.ResponseWriter, r *http.Request) {
 	httpx.JSON(w, http.StatusOK, a)
 }
 
+// maxAccountName is the longest name a split's new account takes, in
+// characters (the account page's form has it as its maxlength).
+const maxAccountName = 200
+
 // splitAccount moves people ({"people": [ids], "name": ...}) out of the
 // path's account into a new one.
 func (h *Handler) splitAccount(w http.ResponseWriter, r *http.Request) {
@@ -276,12 +281,14 @@ func (h *Handler) splitAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.Name = strings.TrimSpace(req.Name) // spaces alone are no name (Split's too)
-	if len(req.Name) > 200 {
+	// Characters, as the form's maxlength counts them: 200 bytes refused
+	// a Japanese name past its 66th character that the browser let through.
+	if utf8.RuneCountInString(req.Name) > maxAccountName {
 		if form {
-			h.accountFormError(w, r, id, http.StatusBadRequest, "The new account's name: at most 200 bytes.", "split")
+			h.accountFormError(w, r, id, http.StatusBadRequest, "The new account's name: at most 200 characters.", "split")
 			return
 		}
-		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "name: at most 200 bytes", Field: "name"})
+		httpx.JSON(w, http.StatusBadRequest, httpx.ErrorBody{Error: "name: at most 200 characters", Field: "name"})
 		return
 	}
 	if form && len(req.People) == 0 {

@@ -44,7 +44,7 @@ var jaAccounts = map[string]string{
 	"Sort":                            "並べ替え",
 	"Split people into a new account": "人物を新しいアカウントに分割",
 	"Split":                           "分割する",
-	"The new account's name: at most 200 bytes.":                                                                "新しいアカウントの名前は 200 バイトまでです。",
+	"The new account's name: at most 200 characters.":                                                           "新しいアカウントの名前は 200 文字までです。",
 	"The other account's people and keys are in this one now.":                                                  "もう一方のアカウントの人物と名寄せキーをこのアカウントに統合しました。",
 	"The people chosen are in this new account; their keys no longer move them.":                                "選んだ人物をこの新しいアカウントに移しました。以後、名寄せキーで移動することはありません。",
 	"The people chosen are placed in the new account: their email domain and company name no longer move them.": "選んだ人物は新しいアカウントに固定され、メールドメインや会社名で移動しなくなります。",

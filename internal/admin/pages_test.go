@@ -59,7 +59,7 @@ func TestJapaneseCoversPages(t *testing.T) {
 	}
 	// The accounts pages' notes and form errors (pages_accounts.go, accounts.go).
 	for _, k := range []string{"Accounts", "No such account.", "Choose the account to merge into this one.", "Choose the people to move to a new account.",
-		"The new account's name: at most 200 bytes.", "The other account's people and keys are in this one now.",
+		"The new account's name: at most 200 characters.", "The other account's people and keys are in this one now.",
 		"The people chosen are in this new account; their keys no longer move them."} {
 		keys[k] = true
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -60,7 +61,7 @@ func TestAccountFormsSayWhatIsWrong(t *testing.T) {
 		{"/admin/accounts/" + id + "/merge", url.Values{"csrf": {csrf}, "from": {id}}, 409, "cannot be merged into itself"},
 		{"/admin/accounts/" + id + "/split", url.Values{"csrf": {csrf}, "name": {"x"}}, 400, "Choose the people"},
 		{"/admin/accounts/" + id + "/split", url.Values{"csrf": {csrf}, "people": {a[0].Members[0].Person, a[0].Members[1].Person}}, 400, "leaves at least one"},
-		{"/admin/accounts/" + id + "/split", url.Values{"csrf": {csrf}, "people": {a[0].Members[0].Person}, "name": {strings.Repeat("名", 70)}}, 400, "at most 200 bytes"},
+		{"/admin/accounts/" + id + "/split", url.Values{"csrf": {csrf}, "people": {a[0].Members[0].Person}, "name": {strings.Repeat("名", 201)}}, 400, "at most 200 characters"},
 	} {
 		code, body := form(c.path, c.v)
 		if code != c.code || !strings.Contains(body, `role="alert"`) || !strings.Contains(body, c.want) {
@@ -72,6 +73,15 @@ func TestAccountFormsSayWhatIsWrong(t *testing.T) {
 	}
 	if got, _ := s.App.Accounts.Get(t.Context(), id); len(got.Members) != 2 {
 		t.Fatalf("a refused form changed the account: %+v", got)
+	}
+	// 200 characters, as the form's maxlength lets a browser send them: a
+	// Japanese name is 600 bytes, refused at 200 bytes before.
+	long := strings.Repeat("名", 200)
+	if code, body, _ := send("POST", "/admin/accounts/"+id+"/split", url.Values{"csrf": {csrf}, "people": {a[0].Members[0].Person}, "name": {long}}.Encode(), "Cookie", cookie, "Accept", "text/html", "Content-Type", "application/x-www-form-urlencoded"); code != 303 {
+		t.Fatalf("a 200-character name: %d %.1000s", code, body)
+	}
+	if all, err := s.App.Accounts.List(t.Context(), account.ByScore, 0); err != nil || !slices.ContainsFunc(all, func(x account.Account) bool { return x.Name == long }) {
+		t.Errorf("no account named with the 200 characters: %v", err)
 	}
 	// A bearer client sends JSON: a form body is what a cross-site page
 	// could send, so it is refused.
