@@ -21,17 +21,31 @@ func TestChartLabelsFitBeforeTheirBars(t *testing.T) {
 	}
 }
 
-// TestChartLabelsFitOnAPhone: at a phone's width the chart's text is 18px
-// (to stay legible as the chart shrinks), and a label cut for 15px ran
-// into its value (行動帯×グレードのマトリクス0%); the bar carries a label cut
-// for 18px too, which the narrow layout shows.
+// TestChartLabelsFitOnAPhone: at 320 px the 560-wide chart shrank to
+// about 300 px and its text (18 units) to about 9 px, too small to read,
+// and a label cut for it lost most of a condition's name. A phone's chart
+// is its own, 300 wide (drawn about 1:1 at 320 px, its text about 15 px),
+// each label whole on its own line above its bar, cut only past the
+// width; rows far enough apart for a label and a bar.
 func TestChartLabelsFitOnAPhone(t *testing.T) {
-	c := newChart("t", []string{"行動帯×グレードのマトリクス", "nov-news"}, []float64{0, 1}, func(v float64) string { return "" })
-	if b := c.Bars[0]; b.Short != "行動帯×グレードのマトリクス" || b.Narrow != "行動帯×グレードのマト…" {
+	long := "製造業DXオンラインセミナー告知_2026年12月号"
+	c := newChart("t", []string{"行動帯×グレードのマトリクス", "nov-news", long}, []float64{0, 1, 2}, func(v float64) string { return "" })
+	if b := c.Bars[0]; b.Short != "行動帯×グレードのマトリクス" || b.Narrow != "行動帯×グレードのマトリクス" {
 		t.Errorf("wide %q, narrow %q", b.Short, b.Narrow)
 	}
 	if b := c.Bars[1]; b.Narrow != "nov-news" {
 		t.Errorf("a short label cut on a phone: %q", b.Narrow)
+	}
+	if b := c.Bars[2]; b.Narrow != "製造業DXオンラインセミナー告知_2026…" {
+		t.Errorf("a long label on a phone: %q", b.Narrow)
+	}
+	for i, b := range c.Bars {
+		if b.NB-b.NY < 20 || i > 0 && b.NY-c.Bars[i-1].NB < 20 || b.W+60 > narrowBox {
+			t.Errorf("bar %d: label at %d, bar at %d (width %d) in a box %d wide", i, b.NY, b.NB, b.W, narrowBox)
+		}
+	}
+	if last := c.Bars[len(c.Bars)-1]; c.NarrowHeight < last.NB+18 {
+		t.Errorf("narrow height %d cuts the last bar at %d", c.NarrowHeight, last.NB)
 	}
 }
 

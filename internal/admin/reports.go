@@ -398,12 +398,13 @@ func sortedKeys[V any](m map[string]V) []string {
 type bar struct {
 	Label  string
 	Short  string // Label as it fits before the bar (the whole one is the bar's title)
-	Narrow string // Short for a phone's width, where the chart's text is 18px to stay legible
+	Narrow string // Label as it fits a phone's chart, above its bar across the width (narrowLabelWidth)
 	Phrase bool   // Label is a phrase of the pages ("(no campaign)"), said in the page's language whole
 	Value  float64
 	Text   string
 	Y      int
 	W      int
+	NY, NB int // a phone's chart: the label's y, the bar's below it
 }
 
 type chart struct {
@@ -413,7 +414,19 @@ type chart struct {
 	Chans  bool   // the labels are channels (named in the page's language)
 	Bars   []bar
 	Height int
+	// NarrowHeight is the height of the phone's chart: each label on its
+	// own line above its bar, in a box 300 wide (narrowBox) drawn about
+	// 1:1 at 320 CSS px, so its 15-unit text stays about 15px. The 560-wide
+	// chart shrank to 300 px there and its text to 9 or 10 px.
+	NarrowHeight int
 }
+
+// narrowBox is the width of a phone's chart's box, and narrowLabelWidth
+// the room of a label there (the whole width, above the bar).
+const (
+	narrowBox        = 300
+	narrowLabelWidth = 296
+)
 
 func newChart(title string, labels []string, values []float64, text func(float64) string) chart {
 	max := 0.0
@@ -422,7 +435,7 @@ func newChart(title string, labels []string, values []float64, text func(float64
 			max = v
 		}
 	}
-	c := chart{Title: title, Height: 28*len(labels) + 10}
+	c := chart{Title: title, Height: 28*len(labels) + 10, NarrowHeight: 44*len(labels) + 4}
 	for i, l := range labels {
 		// A bar's title says its label and value in one text: a label's
 		// bidirectional override (a utm_source anyone can send) turned
@@ -432,7 +445,7 @@ func newChart(title string, labels []string, values []float64, text func(float64
 		if max > 0 {
 			w = int(values[i] / max * 240)
 		}
-		c.Bars = append(c.Bars, bar{Label: l, Short: clipLabel(l, labelWidth), Narrow: clipLabel(l, labelWidth*15/18), Value: values[i], Text: text(values[i]), Y: 28*i + 5, W: w})
+		c.Bars = append(c.Bars, bar{Label: l, Short: clipLabel(l, labelWidth), Narrow: clipLabel(l, narrowLabelWidth), Value: values[i], Text: text(values[i]), Y: 28*i + 5, W: w, NY: 44*i + 2, NB: 44*i + 22})
 	}
 	return c
 }

@@ -89,7 +89,8 @@ async function audit(page, name, lang) {
     for (const svg of document.querySelectorAll('svg')) {
       let said = '';
       if (svg.getAttribute('aria-hidden') === 'true') {
-        const t = svg.nextElementSibling;
+        let t = svg.nextElementSibling; // past the chart's picture for another width
+        while (t && t.tagName.toLowerCase() === 'svg') t = t.nextElementSibling;
         if (t && t.tagName === 'TABLE' && t.querySelector('caption')) said = t.textContent;
       } else if (svg.getAttribute('role') === 'img') said = svg.getAttribute('aria-label') || '';
       const missing = [...svg.querySelectorAll('text.value')].map((v) => v.textContent.trim()).filter((v) => !said.includes(v));
@@ -161,6 +162,23 @@ async function narrow(page, name) {
     // shows: its column's heading is hidden there.
     const unlabelled = await page.evaluate(() => [...document.querySelectorAll('table.cards td')].filter((td) => td.offsetHeight > 0 && td.textContent.trim() && !td.dataset.l && getComputedStyle(td).display === 'block' && td.closest('table').querySelector('thead') && getComputedStyle(td.closest('table').querySelector('thead')).position === 'absolute').map((td) => td.textContent.trim().slice(0, 30)));
     if (unlabelled.length) p.own.push(`at ${width}px card values without their label: ${[...new Set(unlabelled)].slice(0, 5).join('; ')}`);
+    // A chart's text, drawn in its box's units, shrinks with the chart:
+    // each shown is at least 12 CSS px (a 560-wide chart at 320 px drew
+    // its 18-unit labels about 9 px high).
+    const small = await page.evaluate(() => {
+      const out = [];
+      for (const svg of document.querySelectorAll('svg[viewBox]')) {
+        const r = svg.getBoundingClientRect();
+        if (!r.width || getComputedStyle(svg).display === 'none') continue;
+        const scale = r.width / svg.viewBox.baseVal.width;
+        for (const t of svg.querySelectorAll('text')) {
+          const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+          if (px < 12 && t.textContent.trim()) out.push(`${t.textContent.trim().slice(0, 20)} ${px.toFixed(1)}px`);
+        }
+      }
+      return out;
+    });
+    if (small.length) p.own.push(`at ${width}px chart text under 12px: ${small.slice(0, 5).join('; ')}`);
     p.widths.push(width);
     if (shots) await page.screenshot({ path: `${shots}/a11y-${name.replace(/[^a-z0-9-]+/gi, '_')}-${width}.png`, fullPage: true });
   }
