@@ -46,16 +46,16 @@ var loginTmpl = template.Must(template.New("login").Parse(`<!doctype html>
 main{max-width:26em;margin:12vh auto;padding:2em;background:#fff;border:1px solid #dde;border-radius:8px}
 h1{margin:0 0 .2em;font-size:1.5em}p{margin:.4em 0 1em}.muted{color:#667;font-size:.9em}
 label{display:block;font-weight:600;margin:1em 0 .3em}input[type=password]{box-sizing:border-box;width:100%;font:inherit;padding:.5em;border:1px solid #767f8c;border-radius:4px}
-a{color:#0b5394}a:focus,button:focus,input:focus{outline:2px solid #c77d1a;outline-offset:1px}input[aria-invalid=true]{border:2px solid #8a1c1c}
+a{color:#0b5394}a:focus,button:focus,input:focus,p:focus{outline:2px solid #c77d1a;outline-offset:1px}input[aria-invalid=true]{border:2px solid #8a1c1c}
 button{margin-top:1.2em;font:inherit;font-weight:600;padding:.5em 1.4em;color:#fff;background:#0f3d5e;border:0;border-radius:4px;cursor:pointer}
 .error{color:#8a1c1c;background:#fdecec;border:1px solid #e9b4b4;border-radius:4px;padding:.6em .8em}
 .note{background:#eef5ee;border:1px solid #b9d6b9;border-radius:4px;padding:.6em .8em}</style></head><body>
 <main><h1>Baton</h1><p class="muted">{{.T "The workspace of marketing and sales: people, MQLs, campaigns and reports."}}</p>
 <p class="muted lang"><a href="?lang=en" lang="en">English</a> · <a href="?lang=ja" lang="ja">日本語</a></p>
-{{if .Error}}<p class="error" role="alert" id="login-error">{{.T .Error}}</p>{{end}}{{if .Note}}<p class="note" role="status">{{.T .Note}}</p>{{end}}
+{{if .Error}}<p class="error" role="alert" id="login-error"{{if not .BadToken}} tabindex="-1" autofocus{{end}}>{{.T .Error}}</p>{{end}}{{if .Note}}<p class="note" role="status" id="login-note" tabindex="-1"{{if not .Error}} autofocus{{end}}>{{.T .Note}}</p>{{end}}
 <form method="post" action="login">
 <label for="token">{{.T "Admin token"}}</label>
-<input id="token" name="token" type="password" autocomplete="current-password" required autofocus aria-describedby="{{if .Error}}login-error {{end}}token-help"{{if .BadToken}} aria-invalid="true"{{end}}>
+<input id="token" name="token" type="password" autocomplete="current-password" required{{if .TokenFocus}} autofocus{{end}} aria-describedby="{{if .Error}}login-error {{end}}token-help"{{if .BadToken}} aria-invalid="true"{{end}}>
 <p id="token-help" class="muted">{{.T "BATON_ADMIN_TOKEN, or a token from admin_tokens; what you can do is that token's scopes."}}</p>
 {{if .Next}}<input type="hidden" name="next" value="{{.Next}}">{{end}}
 <button type="submit">{{.T "Sign in"}}</button>
@@ -67,6 +67,13 @@ type loginView struct {
 	BadToken          bool   // Error is about the token typed (the field is marked invalid)
 	L                 string // en, ja
 }
+
+// TokenFocus: the token field takes the focus as the page loads, unless
+// the page says something not about the field (signed out, the session
+// ended): a note or an error already there as the page loads is no change
+// a live region announces, so a screen reader starting on the field never
+// read it; that text takes the focus instead, and Tab goes on to the field.
+func (v loginView) TokenFocus() bool { return v.Note == "" && (v.Error == "" || v.BadToken) }
 
 // T translates the sign-in page's texts.
 func (v loginView) T(s string) string { return page{L: v.L}.T(s) }

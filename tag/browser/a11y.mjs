@@ -197,6 +197,11 @@ for (const lang of ['en', 'ja']) {
   await page.goto(base + 'login');
   await audit(page, `login-${lang}`, lang);
   if (shots) await page.screenshot({ path: `${shots}/a11y-login-${lang}.png`, fullPage: true });
+  // Signed out: the page's note has the focus (a screen reader reads it),
+  // not the token field.
+  await page.goto(base + 'login?m=out');
+  await shot(page, `login-out-${lang}`, lang);
+  await page.goto(base + 'login');
   const form = languages[lang].form;
   await page.getByLabel(form.label || 'Admin token').fill('not-the-token');
   const before = errors.length;

@@ -20,7 +20,7 @@ import (
 // TestWorkspaceAccessibleInChromium: every page of the workspace (the
 // sign-in page, with and without its error, and each page of the
 // navigation, a person's, a campaign's and an account's, a form answering
-// its error, the rules lab's result and error, a filter each page cannot
+// its error, the signed-out page (its note focused), the rules lab's result and error, a filter each page cannot
 // use), in English and in Japanese, at 1280 px and again at 320 px and
 // 640 px (a phone, a window zoomed 400% and 200%: the page never scrolls
 // sideways as a whole, WCAG 1.4.10, and targets are large enough, 2.5.8),
@@ -50,7 +50,7 @@ func TestWorkspaceAccessibleInChromium(t *testing.T) {
 	}
 
 	// The pages a form answered: the role of what says what it did.
-	afterForm := map[string]string{"campaigns-bad": "alert", "rules-lab": "h2", "rules-lab-bad": "alert", "campaign-created": "status",
+	afterForm := map[string]string{"login-out": "status", "campaigns-bad": "alert", "rules-lab": "h2", "rules-lab-bad": "alert", "campaign-created": "status",
 		"inbox-refused": "status", "inbox-recorded": "status", "touches-imported": "status", "touches-bad": "alert"}
 
 	shots := screenshotDir(t.TempDir())
@@ -83,7 +83,7 @@ func TestWorkspaceAccessibleInChromium(t *testing.T) {
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	if want := 2 * (len(paths) + 11); len(res.Pages) != want {
+	if want := 2 * (len(paths) + 12); len(res.Pages) != want {
 		t.Errorf("%d pages audited, want %d", len(res.Pages), want)
 	}
 	titles := map[string]string{}
