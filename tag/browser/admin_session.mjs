@@ -21,7 +21,7 @@ out.wrong = await wrongToken(page, 'not-the-token', { shot: process.env.ERROR_SH
 
 // The right token: the dashboard.
 const { resp } = await signIn(page, admin, process.env.TOKEN);
-out.dashboard = { status: resp.status(), url: page.url(), charts: await page.locator('svg').count(), signOut: await page.getByRole('button', { name: 'Sign out' }).count() };
+out.dashboard = { status: resp.status(), url: page.url(), charts: await page.locator('svg.chart-wide').count(), signOut: await page.getByRole('button', { name: 'Sign out' }).count() };
 out.cookies = (await context.cookies()).map((c) => ({ name: c.name, httpOnly: c.httpOnly, sameSite: c.sameSite, path: c.path, secure: c.secure, domain: c.domain }));
 
 // Pages of other origins post forms to Baton while the browser is signed in.

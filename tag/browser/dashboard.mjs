@@ -16,9 +16,9 @@ await page.screenshot({ path: process.env.SHOT, fullPage: true });
 const out = {
   status: resp.status(),
   url: page.url(),
-  bars: await page.locator('svg rect.bar').count(),
-  charts: await page.locator('svg').count(),
-  values: await page.locator('svg text.value').allTextContents(),
+  bars: await page.locator('svg.chart-wide rect.bar').count(),
+  charts: await page.locator('svg.chart-wide').count(), // one chart, drawn again for a phone (svg.chart-narrow)
+  values: await page.locator('svg.chart-wide text.value').allTextContents(),
   text: await page.locator('body').innerText(),
 };
 if (ja) {

@@ -223,10 +223,10 @@ func TestRulesLabCountsMatchRulesPage(t *testing.T) {
 	if !strings.Contains(ja.Check, "発生済みの MQL 12 件のうち 10 件を同じ条件") || !strings.Contains(ja.Check, "今日と異なる 2 件") {
 		t.Errorf("Japanese check: %q", ja.Check)
 	}
-	if h := strings.Join(en.ByConditionHeads, "|"); h != "Condition|stored (as in the table above)|replayed: in force|replayed: candidate|" {
+	if h := strings.Join(en.ByConditionHeads, "|"); h != "Condition|stored (as in the table above)|replayed: in force|replayed: candidate|Bars: stored, replayed in force, replayed candidate" {
 		t.Errorf("English headings: %s", h)
 	}
-	if h := strings.Join(ja.ByConditionHeads, "|"); h != "条件|保存済み（上の表と同じ）|再生：適用中|再生：案|" {
+	if h := strings.Join(ja.ByConditionHeads, "|"); h != "条件|保存済み（上の表と同じ）|再生：適用中|再生：案|棒グラフ：保存済み、再生（現行ルール）、再生（候補）" {
 		t.Errorf("Japanese headings: %s", h)
 	}
 	if !strings.Contains(strings.Join(en.Stats, "\n"), "MQLs raised (stored)\n12") || !strings.Contains(strings.Join(en.Stats, "\n"), "MQL, replayed\n11 → 13") ||
