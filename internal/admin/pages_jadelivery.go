@@ -93,6 +93,8 @@ var jaSFAMessages = []struct {
 	{regexp.MustCompile(`^reading the org's Task (\S+) values \(it refused the classic one\): ([\s\S]*)$`), "組織の ToDo の $1 の選択肢を読み取れません（既定の値 Completed / High が拒否されたため）：$2"},
 	{regexp.MustCompile(`^reading the org's default Lead Status, which a lead qualifying again is set back to \(or set sfa\.salesforce\.lead_status\): ([\s\S]*)$`), "組織の既定のリード状況（再び MQL になったリードに戻す値）を読み取れません（sfa.salesforce.lead_status で指定することもできます）：$1"},
 	{regexp.MustCompile(`^recording the lead status set: ([\s\S]*)$`), "戻したリード状況の記録に失敗しました：$1"},
+	// An SLA breach's owner, read from the SFA's record (crm's RecordOwner).
+	{regexp.MustCompile(`^reading the contact's owner: ([\s\S]*)$`), "コンタクトの所有者を読み取れません：$1"},
 	{regexp.MustCompile(`^recording the Account the duplicate rule matched: ([\s\S]*)$`), "重複ルールが一致した取引先（Account）の記録に失敗しました：$1"},
 	{regexp.MustCompile(`^the company's answer was lost and search does not see it yet \(its index lags\): looking again before creating it again$`), "会社作成の応答が失われ、検索にもまだ現れません（索引の反映待ち）。再作成の前にもう一度確認します"},
 	{regexp.MustCompile(`^recording the company about to be created: ([\s\S]*)$`), "作成する会社の記録に失敗しました：$1"},
