@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -66,25 +67,8 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 		sweeper := &sla.Sweeper{Q: a.Qualifier, Delivered: delivered, Between: between, Now: a.Now}
 		if a.BreachOwner != nil {
 			// The rep the SFA's assignment gave the lead: sales have
-			// answered nothing, so no verdict names one. A read that
-			// fails leaves the breach without an owner, said in the log;
-			// each read is short, and after a few failures (the SFA down)
-			// the sweep's other breaches go out without one rather than
-			// wait on it past the step's budget.
-			failed := 0
-			sweeper.Owner = func(ctx context.Context, m qualify.MQL) qualify.Owner {
-				if failed >= maxOwnerFailures {
-					return qualify.Owner{}
-				}
-				rctx, cancel := context.WithTimeout(ctx, ownerReadTimeout)
-				defer cancel()
-				o, err := a.BreachOwner(rctx, m)
-				if err != nil {
-					failed++
-					a.Log.Warn("SLA breach: its owner at the SFA not read", "mql", m.ID, "err", err)
-				}
-				return o
-			}
+			// answered nothing, so no verdict names one.
+			sweeper.Owner = boundedOwners(a.BreachOwner, a.Log, context.WithTimeout)
 		}
 		step(sweepBudgets.sla, func(ctx context.Context) (err error) {
 			bs, err = sweeper.Sweep(ctx, a.Config.File.AcceptWithin(a.Cal), 90*24*time.Hour, a.announceBreach)
@@ -144,6 +128,31 @@ const (
 	ownerReadTimeout = 5 * time.Second
 	maxOwnerFailures = 3
 )
+
+// boundedOwners is read (a sweep's breaches' owners at the SFAs) within
+// limits: each read gets ownerReadTimeout (withTimeout: context's, the
+// tests' their own), and after maxOwnerFailures failed reads (the SFA
+// down, or slow) the sweep's other breaches go out without an owner
+// rather than wait on it past the step's budget. A read that fails leaves
+// the breach without an owner (or with what it read of it), said in the
+// log.
+func boundedOwners(read func(context.Context, qualify.MQL) (qualify.Owner, error), log *slog.Logger,
+	withTimeout func(context.Context, time.Duration) (context.Context, context.CancelFunc)) func(context.Context, qualify.MQL) qualify.Owner {
+	failed := 0
+	return func(ctx context.Context, m qualify.MQL) qualify.Owner {
+		if failed >= maxOwnerFailures {
+			return qualify.Owner{}
+		}
+		rctx, cancel := withTimeout(ctx, ownerReadTimeout)
+		defer cancel()
+		o, err := read(rctx, m)
+		if err != nil {
+			failed++
+			log.Warn("SLA breach: its owner at the SFA not read", "mql", m.ID, "err", err)
+		}
+		return o
+	}
+}
 
 // sweepBudgets are the sweep's steps' times: 20 + 25 + 10 + 35 + 10 + 10 s,
 // within the sweep function's 120 s with room to answer (the function's
