@@ -269,6 +269,7 @@ var kindAbout = map[string][2]string{
 	"deal":                    {"a deal sales reported (amount, currency, close date)", "営業が報告した商談（金額、通貨、完了日）"},
 	"kintone-change":          {"when kintone first showed another status for an MQL than Baton wrote (sales' response, for its time)", "kintone で MQL の対応状況が Baton の書き込みと異なる値になった最初の日時（営業の対応時刻を知るため）"},
 	"sla":                     {"a missed deadline for sales to accept an MQL, once announced", "営業が MQL を受け入れる期限の超過（通知済み）"},
+	"slaowner":                {"the sales rep a missed deadline named (the lead's owner in the sales system then), in the list the reports count reps' leads by", "期限超過の通知で名前を挙げた営業担当者（当時の営業システムでのリードの所有者）。レポートが担当者ごとにリードを数える一覧の項目"},
 	"scored":                  {"the entry in the list of scored people (reports)", "スコア対象者一覧の項目（レポート用）"},
 	"jobentry":                {"a place in the list of a rescore under way", "実行中の再スコアリングの対象者一覧での位置"},
 	"delivery":                {"an MQL's hand-off to a sales system: where, when, what became of it; sent: the attributes handed over, each kept only as a short hash of its value (to tell at the next hand-off whether it changed)", "MQL の営業システムへの引き渡し（送り先、日時、結果）。sent は引き渡した属性で、値は短いハッシュ値としてのみ保存（次の引き渡しで変更の有無を判別するため）"},

@@ -380,9 +380,23 @@ func slaRow(x reports.SLARow) []string {
 
 // slaRows is the SLA report with sales' time from each MQL's delivery
 // (push keeps it per connector): a lead no connector took is counted not
-// delivered, not sales' breach.
+// delivered, not sales' breach. An MQL no verdict names a rep for counts
+// under the owner its breach named (read from the SFA).
 func (h *Handler) slaRows(ctx context.Context, people []*reports.Person, f reports.Filter) ([]reports.SLARow, error) {
-	return reports.SLAOf(ctx, people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.now(), h.Reports.Delivered, h.Reports.Between)
+	owners, err := h.Reports.breachOwners(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return reports.SLAOf(ctx, people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.now(), h.Reports.Delivered, h.Reports.Between, owners)
+}
+
+// breachOwners are the owners announced SLA breaches named, by MQL id
+// (one query, whatever the people); none without a table.
+func (rp *Reports) breachOwners(ctx context.Context) (map[string]string, error) {
+	if rp.T == nil {
+		return nil, nil
+	}
+	return sla.BreachOwners(ctx, rp.T)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

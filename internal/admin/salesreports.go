@@ -74,13 +74,18 @@ func (h *Handler) repsReport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rows, err := reports.RepsOf(r.Context(), people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.Delivered)
+	owners, err := h.Reports.breachOwners(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	rows, err := reports.RepsOf(r.Context(), people, f, h.Reports.SLA, h.Reports.Calendar, h.Reports.Delivered, owners)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	body := map[string]any{"sla": h.Reports.Calendar.Describe(h.Reports.SLA), "rows": rows,
-		"note": "each MQL counts for the rep the SFA named on its first answer (else on a later change of its cycle); winRate is won / (won + lost); days are from the MQL."}
+		"note": "each MQL counts for the rep the SFA named on its first answer (else on a later change of its cycle, else as its owner when its SLA breach was announced); winRate is won / (won + lost); days are from the MQL."}
 	header := []string{"owner", "dimension", "segment", "mqls", "accepted", "rejected", "within_sla", "sql", "won", "lost", "win_rate", "median_days_to_sql", "median_days_to_won", "won_amount"}
 	var out [][]string
 	for _, x := range rows {

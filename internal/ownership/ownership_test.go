@@ -100,6 +100,7 @@ var kinds = []kind{
 	{"MQLDELIVERED", "", push},     // MQLs by their first delivery's time (the SLA sweep and report)
 	{"REPNAME", "", repnames},      // the names learned for the SFAs' owner ids (reports)
 	{"CONNSINCE", "", push},        // when each connector was first seen configured (lost relays)
+	{"SLAOWNER", "", sla},          // the owner each SLA breach named (the SLA and reps reports)
 }
 
 // itemKinds are item kinds (table.Item.Kind) that share keys with another
@@ -117,7 +118,7 @@ var partitionOwner = map[string]string{
 	"V#": eventlog, "P#": identity, "EMAIL#": identity, "TOMB#": privacy, "SESS#": session, "JOB#": qualify, "CLICKDUE": click, "CAMPEV#": click, "NOTOKEN#": click,
 	"MQLS": qualify, "AGG#": qualify, "SCORED#": qualify, "LINK#": links, "CAMP#": links, "CAMPS": links, "EXT#": push, "INBOX": push, "Q#": queue,
 	"ACCTS": account, "ACCTKEY#": account, "ACCT#": account, "ACCTGONE#": account, "AUDIT": audit, "DLQLEASE": dlq, "SFAFORGET#": push,
-	"REPNAME": repnames, "MQLDELIVERED": push, "CONNSINCE": push,
+	"REPNAME": repnames, "MQLDELIVERED": push, "CONNSINCE": push, "SLAOWNER": sla,
 }
 
 // plainSK are sort keys that are whole words shared with ordinary text

@@ -506,10 +506,10 @@ type SLARow struct {
 
 // SLA reports time to respond (any verdict) against the SLA, measured
 // in the calendar's working time, by owner ("(all)" first; MQLs nobody
-// answered yet count under "(unassigned)"), every MQL taken as reaching
-// sales when raised.
+// answered yet count under "(unassigned)"; SLAOf: under the owner their
+// breach named), every MQL taken as reaching sales when raised.
 func SLA(people []*Person, f Filter, within time.Duration, cal calendar.Calendar, now time.Time) []SLARow {
-	rows, _ := SLAOf(context.Background(), people, f, within, cal, now, nil, nil)
+	rows, _ := SLAOf(context.Background(), people, f, within, cal, now, nil, nil, nil)
 	return rows
 }
 
@@ -533,7 +533,12 @@ const slaReads = 8
 // sales may have got after its end (not answered before it) are read, to
 // leave out those delivered after it. MQLs delivered before the index of
 // deliveries existed count in the period they qualified unless read so.
-func SLAOf(ctx context.Context, people []*Person, f Filter, within time.Duration, cal calendar.Calendar, now time.Time, delivered sla.Delivered, between sla.DeliveredBetween) ([]SLARow, error) {
+//
+// breachOwners (sla.BreachOwners: by MQL id, the owner the SFA had of the
+// lead when its breach was announced) names the owner of an MQL no
+// verdict names one for: a breach sales never answered counts under the
+// rep who held it, not "(unassigned)".
+func SLAOf(ctx context.Context, people []*Person, f Filter, within time.Duration, cal calendar.Calendar, now time.Time, delivered sla.Delivered, between sla.DeliveredBetween, breachOwners map[string]string) ([]SLARow, error) {
 	var inRange map[string]time.Time // first delivered within the filter's range
 	if delivered != nil && between != nil && !f.From.IsZero() {
 		var err error
@@ -593,6 +598,8 @@ func SLAOf(ctx context.Context, people []*Person, f Filter, within time.Duration
 			}
 			if e.acc != nil && e.acc.Owner != "" {
 				e.owner = e.acc.Owner
+			} else if o := breachOwners[m.ID]; o != "" {
+				e.owner = o // the SFA's owner when its breach was announced
 			}
 			// Sales' time runs from when the MQL reached them: not from
 			// the event that qualified it (a late batch's MQL, dated days

@@ -40,14 +40,16 @@ type RepRow struct {
 // first-touch channel. Answered within the SLA counts from each MQL's
 // raise (RepsOf: its delivery).
 func Reps(people []*Person, f Filter, within time.Duration, cal calendar.Calendar) []RepRow {
-	rows, _ := RepsOf(context.Background(), people, f, within, cal, nil)
+	rows, _ := RepsOf(context.Background(), people, f, within, cal, nil, nil)
 	return rows
 }
 
 // RepsOf is Reps with answered within the SLA counted from each MQL's
 // first delivery to a connector, as SLAOf counts it (a delivery read only
-// for an answer later than the SLA from the raise).
-func RepsOf(ctx context.Context, people []*Person, f Filter, within time.Duration, cal calendar.Calendar, delivered sla.Delivered) ([]RepRow, error) {
+// for an answer later than the SLA from the raise), and an MQL no change
+// names a rep for under the owner its SLA breach named (breachOwners,
+// sla.BreachOwners: the SFA's owner of the lead; as SLAOf).
+func RepsOf(ctx context.Context, people []*Person, f Filter, within time.Duration, cal calendar.Calendar, delivered sla.Delivered, breachOwners map[string]string) ([]RepRow, error) {
 	type key struct{ owner, dim, seg string }
 	rows := map[key]*RepRow{}
 	days := map[key][2][]float64{}
@@ -112,6 +114,9 @@ func RepsOf(ctx context.Context, people []*Person, f Filter, within time.Duratio
 				if c.To == qualify.StageCustomer {
 					wonAt = c.At
 				}
+			}
+			if owner == "" {
+				owner = breachOwners[m.ID] // the SFA's owner when its breach was announced
 			}
 			if owner == "" {
 				owner = "(unassigned)"

@@ -38,7 +38,7 @@ func TestSLAFromDelivery(t *testing.T) {
 		}
 		return day(2), true, nil
 	}
-	rows, err := SLAOf(context.Background(), people, Filter{}, 24*time.Hour, calendar.Calendar{}, day(30), delivered, nil)
+	rows, err := SLAOf(context.Background(), people, Filter{}, 24*time.Hour, calendar.Calendar{}, day(30), delivered, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,23 +61,23 @@ func TestSLAFromDelivery(t *testing.T) {
 	}
 
 	// Delivered, the open MQL is a breach from its delivery.
-	rows, _ = SLAOf(context.Background(), people, Filter{}, 24*time.Hour, calendar.Calendar{}, day(30), func(context.Context, string) (time.Time, bool, error) { return day(29.5), true, nil }, nil)
+	rows, _ = SLAOf(context.Background(), people, Filter{}, 24*time.Hour, calendar.Calendar{}, day(30), func(context.Context, string) (time.Time, bool, error) { return day(29.5), true, nil }, nil, nil)
 	if rows[0].OpenBreaches != 0 || rows[0].NotDelivered != 0 {
 		t.Fatalf("delivered 12 hours ago: %+v", rows[0])
 	}
-	rows, _ = SLAOf(context.Background(), people, Filter{}, 24*time.Hour, calendar.Calendar{}, day(30), func(context.Context, string) (time.Time, bool, error) { return day(28), true, nil }, nil)
+	rows, _ = SLAOf(context.Background(), people, Filter{}, 24*time.Hour, calendar.Calendar{}, day(30), func(context.Context, string) (time.Time, bool, error) { return day(28), true, nil }, nil, nil)
 	if rows[0].OpenBreaches != 1 || rows[0].NotDelivered != 0 {
 		t.Fatalf("delivered two days ago: %+v", rows[0])
 	}
 	// Within the SLA from its raise, an MQL not delivered yet (queued a
 	// moment ago, retrying) is no failed hand-off, and nothing is read.
 	read = nil
-	rows, _ = SLAOf(context.Background(), people, Filter{}, 24*time.Hour, calendar.Calendar{}, day(4).Add(time.Hour), delivered, nil)
+	rows, _ = SLAOf(context.Background(), people, Filter{}, 24*time.Hour, calendar.Calendar{}, day(4).Add(time.Hour), delivered, nil, nil)
 	if rows[0].NotDelivered != 0 || rows[0].OpenBreaches != 0 || slices.Contains(read, "p4-c1") {
 		t.Fatalf("an hour after the raise: %+v, read %v", rows[0], read)
 	}
 	boom := errors.New("store down")
-	if _, err := SLAOf(context.Background(), people, Filter{}, 24*time.Hour, calendar.Calendar{}, day(30), func(context.Context, string) (time.Time, bool, error) { return time.Time{}, false, boom }, nil); !errors.Is(err, boom) {
+	if _, err := SLAOf(context.Background(), people, Filter{}, 24*time.Hour, calendar.Calendar{}, day(30), func(context.Context, string) (time.Time, bool, error) { return time.Time{}, false, boom }, nil, nil); !errors.Is(err, boom) {
 		t.Fatalf("a failed read: %v", err)
 	}
 }
@@ -105,7 +105,7 @@ func TestRepsWithinSLAFromDelivery(t *testing.T) {
 	}
 	rows, err := RepsOf(context.Background(), people, Filter{}, 24*time.Hour, calendar.Calendar{}, func(_ context.Context, id string) (time.Time, bool, error) {
 		return day(1).Add(10 * time.Hour), id == "p2-c1", nil
-	})
+	}, nil)
 	if err != nil || within(rows, "rep-b") != 1 || within(rows, "(all)") != 2 {
 		t.Fatalf("from the delivery: rep-b %d, (all) %d, want 1 and 2 (%v)", within(rows, "rep-b"), within(rows, "(all)"), err)
 	}

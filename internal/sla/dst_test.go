@@ -142,7 +142,7 @@ func TestOneBusinessDayAcrossAClockChange(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				rows, err := reports.SLAOf(ctx, people, reports.Filter{Loc: loc}, within, cal, clk.Now(), sw.Delivered, sw.Between)
+				rows, err := reports.SLAOf(ctx, people, reports.Filter{Loc: loc}, within, cal, clk.Now(), sw.Delivered, sw.Between, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -7,9 +7,14 @@
 // dead letter replayed and delivered starts their time then, however long
 // after the raise. It reads MQLs and stages through qualify's API,
 // deliveries through Delivered and Between, and alone builds, decodes and
-// forgets its marks:
+// forgets its marks and its index of breaches' owners:
 //
-//	PK=P#<person>  SK=SLA#<mql>  an announced SLA breach
+//	PK=P#<person>  SK=SLA#<mql>  an announced SLA breach (with its owner)
+//	PK=SLAOWNER    SK=<mql>      the owner the SFA named for the breach
+//
+// The index is written with the mark (breaches with an owner only) and
+// read whole by the SLA and reps reports (BreachOwners: one query, not
+// one a person), which count an MQL no verdict names a rep for under it.
 package sla
 
 import (
@@ -19,6 +24,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/baton-hq/baton/internal/clock"
@@ -26,10 +33,17 @@ import (
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/textcut"
 )
 
 // markPfx starts the sort key of an announced breach: SLA#<mql>.
 const markPfx = "SLA#"
+
+// ownersPK is the index of breaches' owners, KindOwner its items' kind.
+const (
+	ownersPK  = "SLAOWNER"
+	KindOwner = "slaowner"
+)
 
 // Breach is an MQL sales did not accept in time.
 type Breach struct {
@@ -206,13 +220,23 @@ func (s *Sweeper) Sweep(ctx context.Context, within, lookback time.Duration, ann
 				continue
 			}
 		}
-		mark, _ := json.Marshal(map[string]any{"mql": m.ID, "announcedAt": now, "age": b.Age.String()})
+		doc := map[string]any{"mql": m.ID, "announcedAt": now, "age": b.Age.String()}
+		if name := ownerName(b.Owner); name != "" {
+			doc["owner"], doc["ownerId"] = name, b.Owner.ID
+		}
+		mark, _ := json.Marshal(doc)
 		// On condition that the person was not erased meanwhile (the
 		// announce may take seconds): the mark must not outlive them.
-		if err := q.T.Transact(ctx, []table.Write{
+		ws := []table.Write{
 			table.Put(table.Item{PK: identity.PersonPK(m.Person), SK: markPfx + m.ID, Kind: "sla", Data: mark}, table.NotExists),
 			privacy.NotErased(m.Email),
-		}); err != nil && !errors.Is(err, table.ErrConditionFailed) {
+		}
+		if name := ownerName(b.Owner); name != "" {
+			// The reports' index of breaches' owners, with the mark.
+			o, _ := json.Marshal(map[string]string{"mql": m.ID, "owner": name, "ownerId": b.Owner.ID})
+			ws = append(ws, table.Put(table.Item{PK: ownersPK, SK: m.ID, Kind: KindOwner, Data: o}, table.Always))
+		}
+		if err := q.T.Transact(ctx, ws); err != nil && !errors.Is(err, table.ErrConditionFailed) {
 			return stop(err)
 		}
 		out = append(out, b)
@@ -229,15 +253,70 @@ const maxAnnounceFailures = 3
 // 4xx): it says nothing of the next breach's, which goes on.
 var ErrRefused = errors.New("the receiver refused it")
 
-// Forget implements privacy.Forgetter: the person's breach marks. It needs
-// only Q.T.
-func (s *Sweeper) Forget(ctx context.Context, sub privacy.Subject) (privacy.Removed, error) {
-	return privacy.DeleteQuery(ctx, s.Q.T, marks(sub.Person), nil)
+// ownerName is how the reports name a breach's owner: as the verdicts'
+// owners are named (qualify.OutcomeOf: their name, sanitised), or by the
+// SFA's id when only that was read; "" when none is known.
+func ownerName(o qualify.Owner) string {
+	name := textcut.Runes(textcut.Line(textcut.Controls(o.Name)), qualify.MaxOwnerRunes)
+	if name == "" {
+		name = textcut.Runes(textcut.Line(textcut.Controls(o.ID)), qualify.MaxOwnerRunes)
+	}
+	return name
 }
 
-// Disclose implements privacy.Discloser: the person's breach marks.
+// BreachOwners is the owner each announced breach named (by MQL id), as
+// the reports name reps: those read from the SFA when it was announced
+// (breaches with none known are not there). One query of the index,
+// whatever the people.
+func BreachOwners(ctx context.Context, t table.Table) (map[string]string, error) {
+	items, err := t.Query(ctx, table.Query{PK: ownersPK})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(items))
+	for _, it := range items {
+		var e struct{ MQL, Owner string }
+		if err := json.Unmarshal(it.Data, &e); err != nil {
+			return nil, fmt.Errorf("sla: breach owner %s: %w", it.SK, err)
+		}
+		out[e.MQL] = e.Owner
+	}
+	return out, nil
+}
+
+// Forget implements privacy.Forgetter: the person's breach marks and
+// their owners' index entries. It needs only Q.T.
+func (s *Sweeper) Forget(ctx context.Context, sub privacy.Subject) (privacy.Removed, error) {
+	r, err := privacy.DeleteQuery(ctx, s.Q.T, marks(sub.Person), nil)
+	if err != nil {
+		return r, err
+	}
+	q, match := owned(sub.Person)
+	o, err := privacy.DeleteQuery(ctx, s.Q.T, q, match)
+	r.Merge(o)
+	return r, err
+}
+
+// Disclose implements privacy.Discloser: the person's breach marks and
+// their owners' index entries.
 func (s *Sweeper) Disclose(ctx context.Context, sub privacy.Subject) (privacy.Disclosure, error) {
-	return privacy.ShowQuery(ctx, s.Q.T, marks(sub.Person), nil, nil)
+	d, err := privacy.ShowQuery(ctx, s.Q.T, marks(sub.Person), nil, nil)
+	if err != nil {
+		return d, err
+	}
+	q, match := owned(sub.Person)
+	o, err := privacy.ShowQuery(ctx, s.Q.T, q, match, nil)
+	d.Merge(o)
+	return d, err
+}
+
+// owned selects a person's entries in the index of breaches' owners: their
+// MQLs' ids, <person>-c<cycle>.
+func owned(person string) (table.Query, func(table.Item) bool) {
+	return table.Query{PK: ownersPK, Prefix: person + "-c"}, func(it table.Item) bool {
+		_, err := strconv.Atoi(strings.TrimPrefix(it.SK, person+"-c")) // not another person's whose id starts so
+		return err == nil
+	}
 }
 
 // marks selects a person's breach marks.

@@ -114,7 +114,7 @@ func (f *fixture) report(t *testing.T, flt reports.Filter) reports.SLARow {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := reports.SLAOf(f.ctx, people, flt, 24*time.Hour, calendar.Calendar{}, f.clk.Now(), f.sweeper.Delivered, f.sweeper.Between)
+	rows, err := reports.SLAOf(f.ctx, people, flt, 24*time.Hour, calendar.Calendar{}, f.clk.Now(), f.sweeper.Delivered, f.sweeper.Between, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
