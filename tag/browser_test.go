@@ -595,6 +595,18 @@ func TestInBrowser(t *testing.T) {
 			t.Fatalf("fields %v, custom %v, attributes %v, timeline %s", fields, p.Custom, p.Attributes, kinds(tl))
 		}
 	})
+	run("reactform", func(t *testing.T, r result) {
+		// Fields with no name nor id (a React form's controlled inputs,
+		// sent by the app) are keyed by their labels: the tag skipped each
+		// as unnamed, found no address, and recorded no submit at all.
+		p, tl := person(t, "react.user@example.jp")
+		if p.Attributes["company"] != "株式会社リアクト" || count(tl, event.FormSubmit) != 1 {
+			t.Fatalf("person %+v timeline %s", p.Attributes, kinds(tl))
+		}
+		if all, _ := json.Marshal(tl); bytes.Contains(all, []byte("hunter2-react")) {
+			t.Errorf("the unnamed password field was stored: %s", all)
+		}
+	})
 	run("spaform", func(t *testing.T, r result) {
 		_, tl := person(t, "spa.user@example.com")
 		// The form and the route change it causes happen in the same

@@ -388,6 +388,21 @@ const scenarios = {
     await settle(page);
     return { aid: await aid(page), url: page.url() };
   },
+  // A form React renders after the tag loaded, its controlled inputs
+  // with no name nor id (reactform.html).
+  async reactform(page) {
+    await page.goto(site + '/reactform.html');
+    await page.waitForSelector('form');
+    await settle(page);
+    await page.fill('input[type=email]', 'react.user@example.jp');
+    await page.fill('label:nth-of-type(2) input', '株式会社リアクト');
+    await page.fill('textarea', '見積もりをお願いします');
+    await page.fill('input[type=password]', 'hunter2-react');
+    await page.click('button');
+    await page.waitForSelector('#done');
+    await settle(page);
+    return { aid: await aid(page) };
+  },
   async consent(page) {
     await page.goto(site + '/consent.html');
     await settle(page);
