@@ -607,6 +607,16 @@ func TestInBrowser(t *testing.T) {
 			t.Errorf("the unnamed password field was stored: %s", all)
 		}
 	})
+	run("datalayer", func(t *testing.T, r result) {
+		// A dataLayer that is no array (the site's own object of that
+		// name) holds no consent commands: the page is collected as any
+		// other. The tag threw on it (dataLayer.map is not a function)
+		// before its first view, and on every click: nothing was stored.
+		// (run fails on the page's uncaught errors.)
+		if evs := events(t, r.AID); kinds(evs) != "page_view,outbound,page_view" {
+			t.Fatalf("stored %s", kinds(evs))
+		}
+	})
 	run("spaform", func(t *testing.T, r result) {
 		_, tl := person(t, "spa.user@example.com")
 		// The form and the route change it causes happen in the same

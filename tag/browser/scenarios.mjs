@@ -403,6 +403,18 @@ const scenarios = {
     await settle(page);
     return { aid: await aid(page) };
   },
+  // A page whose window.dataLayer is the site's own object, not Google's
+  // array (datalayer.html): the tag reads consent mode there.
+  async datalayer(page) {
+    await page.goto(site + '/datalayer.html');
+    await settle(page);
+    await page.click('#outbound');
+    const products = sentWith(page, '/spa/products');
+    await page.evaluate(() => history.pushState({}, '', '/spa/products'));
+    await products;
+    await settle(page);
+    return { aid: await aid(page) };
+  },
   async consent(page) {
     await page.goto(site + '/consent.html');
     await settle(page);
