@@ -347,7 +347,8 @@ func TestInBrowser(t *testing.T) {
 		}
 		// A link with the download attribute is one whatever its URL
 		// (an export at /export?format=csv).
-		for _, u := range []string{"/files/guide.pdf", "/get?id=42", "/files/prices.xlsx", "/export?format=csv"} {
+		// A link inside an element marked data-baton-download is one too.
+		for _, u := range []string{"/files/guide.pdf", "/get?id=42", "/files/prices.xlsx", "/export?format=csv", "/get?id=43"} {
 			if !got[u] {
 				t.Errorf("no download of %s in %v", u, got)
 			}

@@ -185,6 +185,7 @@ const scenarios = {
     await page.click('#forced');
     await page.click('#xlsx', { button: 'middle' });
     await page.click('#export', { modifiers: ['Control'] }); // a download attribute, no extension in the URL
+    await page.click('#listed'); // inside an element marked data-baton-download
     await settle(page);
     return { aid: await aid(page) };
   },
