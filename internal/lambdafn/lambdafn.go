@@ -243,7 +243,7 @@ func Push(w *push.Worker, client SQS, q PushQueues) func(context.Context, events
 					log.Error("push: dead-letter", "mql", id, "err", err)
 					fail(msg.MessageId) // retried; the redrive policy ends it if this persists
 				} else {
-					log.Error(DeadLettered, "mql", id, "reason", res.Reason)
+					log.Error(DeadLettered, "mql", id, "reason", res.Logged()) // not Reason: the SFA's message quotes the lead
 				}
 			default:
 				delay := Visibility(w.Backoff(receives(msg)-1, res.RetryAfter))
@@ -251,9 +251,9 @@ func Push(w *push.Worker, client SQS, q PushQueues) func(context.Context, events
 					QueueUrl: aws.String(q.URL), ReceiptHandle: aws.String(msg.ReceiptHandle), VisibilityTimeout: delay,
 				})
 				if err != nil { // the queue's own visibility timeout applies instead
-					log.Error("push: backoff not set", "mql", id, "seconds", delay, "reason", res.Reason, "err", err)
+					log.Error("push: backoff not set", "mql", id, "seconds", delay, "reason", res.Logged(), "err", err)
 				} else {
-					log.Warn("push: retry later", "mql", id, "seconds", delay, "reason", res.Reason)
+					log.Warn("push: retry later", "mql", id, "seconds", delay, "reason", res.Logged())
 				}
 				fail(msg.MessageId)
 			}

@@ -1,6 +1,7 @@
 package lambdafn_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -50,12 +51,18 @@ var queues = 0
 // connector is a webhook answering with status and Retry-After.
 func pushSetup(t *testing.T, status int, retryAfter string) (*app.App, *recorder, lambdafn.PushQueues) {
 	t.Helper()
+	return pushSetupAnswering(t, status, retryAfter, fmt.Sprintf("status %d", status))
+}
+
+// pushSetupAnswering is pushSetup with the webhook's answer's body.
+func pushSetupAnswering(t *testing.T, status int, retryAfter, body string) (*app.App, *recorder, lambdafn.PushQueues) {
+	t.Helper()
 	sfa := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if retryAfter != "" {
 			w.Header().Set("Retry-After", retryAfter)
 		}
 		w.WriteHeader(status)
-		fmt.Fprintf(w, "status %d", status)
+		fmt.Fprint(w, body)
 	}))
 	t.Cleanup(sfa.Close)
 	a := lambdatest.NewApp(t, "BATON_WEBHOOK_URL", sfa.URL, "BATON_WEBHOOK_SECRET", "whsec_c2VjcmV0LWZvci1mZWVkYmFjay10ZXN0cw==")
@@ -350,5 +357,31 @@ func TestPushLogsEachDeadLetter(t *testing.T) {
 				t.Fatalf("%d log lines %q for %d dead letters:\n%s", lines, lambdafn.DeadLettered, c.dead, logs.String())
 			}
 		})
+	}
+}
+
+// TestPushLogsQuoteNoLead: a receiver refusing the lead with an answer
+// quoting it ("already have backoff@example.com", as a Salesforce
+// INVALID_EMAIL_ADDRESS or STRING_TOO_LONG message quotes the value) had
+// that answer in the push function's log lines, "push: retry later" and
+// "push: dead-lettered" (CloudWatch Logs, kept past the person's erasure).
+// They now name the connector, its status and the HTTP status; the answer
+// stays on the delivery record and the dead letter, which are erased.
+func TestPushLogsQuoteNoLead(t *testing.T) {
+	for _, status := range []int{http.StatusServiceUnavailable, http.StatusUnprocessableEntity} {
+		a, c, q := pushSetupAnswering(t, status, "", "already have backoff@example.com (Acme)")
+		var logs bytes.Buffer
+		a.Pusher.Log = slog.New(slog.NewTextHandler(&logs, nil))
+		msg := enqueueMQL(t, a, c.Client, q.URL)
+		if _, err := lambdafn.Push(a.Pusher, c, q)(context.Background(), events.SQSEvent{Records: []events.SQSMessage{msg}}); err != nil {
+			t.Fatal(err)
+		}
+		out := logs.String()
+		if strings.Contains(out, "backoff@example.com") {
+			t.Errorf("%d: the push function's log quotes the lead:\n%s", status, out)
+		}
+		if want := fmt.Sprintf("webhook: %s (%d)", map[bool]string{true: "retrying", false: "dead"}[status == 503], status); !strings.Contains(out, want) {
+			t.Errorf("%d: the log does not say %q:\n%s", status, want, out)
+		}
 	}
 }

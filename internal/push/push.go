@@ -776,9 +776,16 @@ func (w *Worker) handle(ctx context.Context, m queue.Message) error {
 
 // Result is the outcome of one delivery attempt of an MQL to every connector.
 type Result struct {
-	Done       bool          // every connector has it
-	Permanent  bool          // every connector is settled, some dead: dead-letter the MQL (a replay retries only those)
-	Reason     string        // why not done
+	Done      bool   // every connector has it
+	Permanent bool   // every connector is settled, some dead: dead-letter the MQL (a replay retries only those)
+	Reason    string // why not done
+	// Brief is Reason as logs may say it: each connector not done, its
+	// status and, for this attempt's refusal, the HTTP status and the
+	// SFA's error code, never the SFA's message. Its message quotes what
+	// it refused, the lead's email, name or company ("Email: invalid email
+	// address: ..."), and a log line is out of an erasure's reach; Reason
+	// goes to the delivery record and the dead letter, which are erased.
+	Brief      string
 	RetryAfter time.Duration // until the first connector still retrying is due again (its backoff, or the SFA's Retry-After)
 	// Forgetting: a connector that took the lead while its person was
 	// erased has not heard yet (a pending marker): the message must come
@@ -897,7 +904,7 @@ func (w *Worker) tellPending(ctx context.Context, t target) Result {
 			}
 		}
 		if err := w.TellForget(ctx, c, t.person, t.email, ds); err != nil {
-			return Result{Reason: "tell " + c.Name() + " to forget a person erased during delivery: " + err.Error(), Forgetting: true}
+			return Result{Reason: "tell " + c.Name() + " to forget a person erased during delivery: " + err.Error(), Brief: "tell a connector to forget a person erased during delivery: " + briefOf(c.Name(), "not heard", err), Forgetting: true}
 		}
 		// Heard: the marker ends now (an expired item is absent; TTL
 		// removes it), a put, which the push function may already do.
@@ -948,7 +955,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 			}
 		}
 	}
-	var waiting, dead []string
+	var waiting, dead, brief []string
 	var next time.Time
 	for i, c := range w.Connectors {
 		d := &states[i]
@@ -957,15 +964,18 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 			continue
 		case d.Status == StatusDead:
 			dead = append(dead, d.LastError)
+			brief = append(brief, briefOf(c.Name(), d.Status, nil))
 			continue
 		case d.NextAttempt.After(now): // its own backoff: not due yet
 			waiting = append(waiting, d.LastError)
+			brief = append(brief, briefOf(c.Name(), d.Status, nil))
 			if next.IsZero() || d.NextAttempt.Before(next) {
 				next = d.NextAttempt
 			}
 			continue
 		case d.Claimed.After(now): // another worker is pushing it now
 			waiting = append(waiting, c.Name()+": being delivered by another worker")
+			brief = append(brief, c.Name()+": being delivered by another worker")
 			if next.IsZero() || d.Claimed.Before(next) {
 				next = d.Claimed
 			}
@@ -976,6 +986,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 		d.Claimed = now.Add(w.claim())
 		if err := w.recordIf(ctx, t, *d, table.VersionIs(vers[i])); errors.Is(err, table.ErrConditionFailed) {
 			waiting = append(waiting, c.Name()+": being delivered by another worker")
+			brief = append(brief, c.Name()+": being delivered by another worker")
 			if next.IsZero() || d.Claimed.Before(next) {
 				next = d.Claimed
 			}
@@ -1004,6 +1015,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 				return recordFailed(err)
 			}
 			waiting = append(waiting, d.LastError)
+			brief = append(brief, c.Name()+": awaiting its MQL")
 			if next.IsZero() || d.NextAttempt.Before(next) {
 				next = d.NextAttempt
 			}
@@ -1049,7 +1061,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 			}
 			d.Status, d.NextAttempt = StatusRetrying, d.At.Add(max(pe.RetryAfter, time.Minute))
 		case isPE && pe.Permanent, errors.As(err, new(*errMQLDead)):
-			w.log().Warn("push: permanent failure", "connector", c.Name(), "id", t.id, "err", err)
+			w.log().Warn("push: permanent failure", "connector", c.Name(), "id", t.id, "failure", briefOf(c.Name(), StatusDead, err)) // not err: the SFA's message quotes the lead
 			d.Status, d.NextAttempt = StatusDead, time.Time{}
 		case maxAttempts > 0 && d.Attempts-d.Quota >= maxAttempts, isPE && pe.MaxAttempts > 0 && d.Attempts-d.Quota >= pe.MaxAttempts:
 			d.Status, d.NextAttempt = StatusDead, time.Time{}
@@ -1070,6 +1082,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 			}
 			return recordFailed(err)
 		}
+		brief = append(brief, briefOf(c.Name(), d.Status, err))
 		if d.Status == StatusDead {
 			dead = append(dead, d.LastError)
 			continue
@@ -1081,11 +1094,53 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 	}
 	switch {
 	case len(waiting) > 0:
-		return Result{Reason: strings.Join(append(waiting, dead...), "; "), RetryAfter: max(next.Sub(w.now()), 0)}
+		return Result{Reason: strings.Join(append(waiting, dead...), "; "), Brief: strings.Join(brief, "; "), RetryAfter: max(next.Sub(w.now()), 0)}
 	case len(dead) > 0:
-		return Result{Permanent: true, Reason: strings.Join(dead, "; ")}
+		return Result{Permanent: true, Reason: strings.Join(dead, "; "), Brief: strings.Join(brief, "; ")}
 	}
 	return Result{Done: true}
+}
+
+// briefOf is one connector's part of Result.Brief: its status and, when
+// err is the SFA's refusal, its HTTP status and error code; any other
+// failure by its kind alone (a transport error names the URL called, whose
+// query may hold the email a lookup searched by).
+func briefOf(connector, status string, err error) string {
+	s := connector + ": " + status
+	var pe *Error
+	switch {
+	case err == nil:
+	case errors.As(err, &pe):
+		if pe.Status != 0 {
+			s += fmt.Sprintf(" (%d", pe.Status)
+		} else {
+			s += " ("
+		}
+		if pe.Code != "" {
+			if pe.Status != 0 {
+				s += " "
+			}
+			s += pe.Code
+		}
+		if pe.Status == 0 && pe.Code == "" {
+			s += "no answer"
+		}
+		s += ")"
+	case errors.Is(err, context.DeadlineExceeded):
+		s += " (timed out)"
+	default:
+		s += " (no answer)"
+	}
+	return s
+}
+
+// Logged is what a log line says of the result: Brief, else Reason (then
+// Baton's own failure, a store's or a decoding's, quoting no SFA).
+func (r Result) Logged() string {
+	if r.Brief != "" {
+		return r.Brief
+	}
+	return r.Reason
 }
 
 // tellErased tells connector c to forget the person when the record of
@@ -1109,7 +1164,7 @@ func (w *Worker) tellErased(ctx context.Context, c Connector, t target, d Delive
 	if merr := w.T.Put(ctx, table.Item{PK: ForgetPK(t.id), SK: c.Name(), Kind: KindForgetPending, Data: data, Expires: w.now().Add(forgetPendingFor)}, table.Always); merr != nil {
 		ferr = errors.Join(ferr, merr)
 	}
-	return Result{Reason: "tell " + c.Name() + " to forget a person erased during delivery: " + ferr.Error(), Forgetting: true}, false
+	return Result{Reason: "tell " + c.Name() + " to forget a person erased during delivery: " + ferr.Error(), Brief: "tell a connector to forget a person erased during delivery: " + briefOf(c.Name(), "not heard", ferr), Forgetting: true}, false
 }
 
 // call runs one connector's part, a panic in it (a bug meeting odd data)

@@ -64,14 +64,16 @@ func (w *Worker) deliverOwn(ctx context.Context, mql qualify.MQL, maxAttempts in
 	if len(gone) == 0 {
 		return res
 	}
-	var why []string
+	var why, brief []string
 	if res.Permanent {
 		why = append(why, res.Reason)
+		brief = append(brief, res.Logged())
 	}
 	for _, c := range gone {
 		why = append(why, notConfigured(c).Reason)
+		brief = append(brief, notConfigured(c).Reason) // Baton's own words
 	}
-	return Result{Permanent: true, Reason: strings.Join(why, "; ")}
+	return Result{Permanent: true, Reason: strings.Join(why, "; "), Brief: strings.Join(brief, "; ")}
 }
 
 // notConfigured is the dead letter of an MQL whose delivery to connector,
