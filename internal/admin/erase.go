@@ -86,12 +86,18 @@ func (h *Handler) erase(w http.ResponseWriter, r *http.Request, id string) {
 	var notTold *privacy.NotTold
 	if errors.As(err, &notTold) {
 		// A system that must hear of it did not answer (an SFA, the
-		// webhook's receiver down): a 503 naming it, to be asked again; its
-		// answer's text stays in the log (it may quote the person).
-		h.log().Error("admin: erasure stopped", "err", err)
+		// webhook's receiver down): a 503 naming it, to be asked again.
+		// The log says its status and error code, never its answer's text,
+		// which may quote the person being erased (a log is out of the
+		// erasure's reach).
 		msg := "the erasure was stopped: a sales system was not told of it (nothing but the tombstone was written); try again"
 		var pe *push.Error
+		connector := ""
 		if errors.As(err, &pe) {
+			connector = pe.Connector
+		}
+		h.log().Error("admin: erasure stopped: a sales system was not told", "connector", connector, "failure", push.Failure(err))
+		if pe != nil {
 			msg = fmt.Sprintf("the erasure was stopped: %s did not acknowledge it (HTTP status %d; 0: no answer), and nothing but the tombstone was written; try again", pe.Connector, pe.Status)
 		}
 		httpx.JSON(w, http.StatusServiceUnavailable, httpx.ErrorBody{Error: msg})

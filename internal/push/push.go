@@ -1061,7 +1061,7 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 			}
 			d.Status, d.NextAttempt = StatusRetrying, d.At.Add(max(pe.RetryAfter, time.Minute))
 		case isPE && pe.Permanent, errors.As(err, new(*errMQLDead)):
-			w.log().Warn("push: permanent failure", "connector", c.Name(), "id", t.id, "failure", briefOf(c.Name(), StatusDead, err)) // not err: the SFA's message quotes the lead
+			w.log().Warn("push: permanent failure", "connector", c.Name(), "id", t.id, "failure", Failure(err)) // not err: the SFA's message quotes the lead
 			d.Status, d.NextAttempt = StatusDead, time.Time{}
 		case maxAttempts > 0 && d.Attempts-d.Quota >= maxAttempts, isPE && pe.MaxAttempts > 0 && d.Attempts-d.Quota >= pe.MaxAttempts:
 			d.Status, d.NextAttempt = StatusDead, time.Time{}
@@ -1102,36 +1102,29 @@ func (w *Worker) run(ctx context.Context, t target, maxAttempts int, push func(c
 }
 
 // briefOf is one connector's part of Result.Brief: its status and, when
-// err is the SFA's refusal, its HTTP status and error code; any other
-// failure by its kind alone (a transport error names the URL called, whose
-// query may hold the email a lookup searched by).
+// err is set, Failure's account of it.
 func briefOf(connector, status string, err error) string {
-	s := connector + ": " + status
+	if err == nil {
+		return connector + ": " + status
+	}
+	return connector + ": " + status + " (" + Failure(err) + ")"
+}
+
+// Failure is a connector's failure as a log may say it: the SFA's HTTP
+// status and error code (400 INVALID_EMAIL_ADDRESS), never its message,
+// which quotes what it refused (the lead's email, name or company); any
+// other failure by its kind alone (a transport error names the URL called,
+// whose query may hold the email a lookup searched by).
+func Failure(err error) string {
 	var pe *Error
 	switch {
-	case err == nil:
-	case errors.As(err, &pe):
-		if pe.Status != 0 {
-			s += fmt.Sprintf(" (%d", pe.Status)
-		} else {
-			s += " ("
-		}
-		if pe.Code != "" {
-			if pe.Status != 0 {
-				s += " "
-			}
-			s += pe.Code
-		}
-		if pe.Status == 0 && pe.Code == "" {
-			s += "no answer"
-		}
-		s += ")"
+	case errors.As(err, &pe) && (pe.Status != 0 || pe.Code != ""):
+		return strings.TrimSpace(strings.TrimPrefix(fmt.Sprintf("%d %s", pe.Status, pe.Code), "0 "))
 	case errors.Is(err, context.DeadlineExceeded):
-		s += " (timed out)"
+		return "timed out"
 	default:
-		s += " (no answer)"
+		return "no answer"
 	}
-	return s
 }
 
 // Logged is what a log line says of the result: Brief, else Reason (then
