@@ -128,7 +128,7 @@ func start(ctx context.Context, cfg *config.Config, log *slog.Logger, now func()
 	bg, s.stop = context.WithCancel(context.Background())
 	if p, ok := a.Table.(purger); ok {
 		s.every(bg, time.Hour, "retention", func(ctx context.Context) error {
-			n, err := p.PurgeExpired(ctx)
+			n, err := p.Expire(ctx) // and the file compacted, at most daily: no expired bytes left in it
 			if n > 0 {
 				a.Log.Info("retention: purged expired items", "items", n)
 			}
@@ -180,9 +180,10 @@ func Feed(a *app.App) (*changefeed.Consumer, error) {
 // what scoring writes, instead of sleeping).
 func (s *Stack) Settle(ctx context.Context) error { return s.Changes.Drain(ctx) }
 
-// purger is the embedded store's stand-in for DynamoDB's TTL deletion.
+// purger is the embedded store's stand-in for DynamoDB's TTL deletion
+// (bolttable.Table.Expire).
 type purger interface {
-	PurgeExpired(ctx context.Context) (int, error)
+	Expire(ctx context.Context) (int, error)
 }
 
 // every runs fn on a schedule until the stack closes: the local stack's

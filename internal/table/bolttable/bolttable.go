@@ -51,6 +51,10 @@ type Table struct {
 	watch   atomic.Pointer[func(error)]  // told when commits start failing and when they succeed again (OnWriteState)
 	gather  func()                       // the committer's wait for company (tests hand their own)
 	closed  bool                         // set under mu by Close: no write is queued after it
+	// compacted is when Compact last rewrote the file (under mu): Expire
+	// compacts once a day at most; purged says it deleted items since.
+	compacted time.Time
+	purged    bool
 }
 
 // Option configures a Table.
@@ -266,7 +270,34 @@ func (t *Table) Compact(ctx context.Context) error {
 		return err
 	}
 	t.db = db
+	t.compacted, t.purged = t.now(), false
 	return nil
+}
+
+// ExpiredGoneWithin is how long the bytes of an item Expire deleted may
+// stay in the file's freed pages (and so in a backup, the file as it is):
+// Expire compacts at most this often.
+const ExpiredGoneWithin = 24 * time.Hour
+
+// Expire is the retention job (hourly on the local stack): PurgeExpired,
+// then Compact, when it (or an earlier call) deleted something since the
+// file was last compacted, at most once per ExpiredGoneWithin. bbolt keeps
+// deleted bytes in freed pages, so purging alone left expired events (pages, forms, names and emails
+// typed) readable in the file and in every backup download past
+// event_retention, until an erasure happened to compact it.
+func (t *Table) Expire(ctx context.Context) (int, error) {
+	n, err := t.PurgeExpired(ctx)
+	if err != nil {
+		return n, err
+	}
+	t.mu.Lock()
+	t.purged = t.purged || n > 0
+	due := t.purged && (t.compacted.IsZero() || t.now().Sub(t.compacted) >= ExpiredGoneWithin)
+	t.mu.Unlock()
+	if !due {
+		return n, nil
+	}
+	return n, t.Compact(ctx)
 }
 
 type record struct {
