@@ -5,9 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/eventlog"
 )
 
@@ -57,17 +55,7 @@ func TestWaveDashStoredBefore(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	const email, day = "a@example.co.jp", "2026-11-06"
-	if _, err := f.im.Import(ctx, strings.NewReader("email\r\n"+email+"\r\n"), Defaults{Channel: "展示会", Date: day, Event: "other"}); err != nil {
-		t.Fatal(err)
-	}
-	p, _ := f.dir.ByEmail(ctx, email)
-	vid := Visitor(p.ID)
-	old := EventID(email, "展示会〜東京", day) // its id before the fold (EventID hashes the name it is given)
-	at := time.Date(2026, 11, 5, 15, 0, 0, 0, time.UTC)
-	if _, err := f.log.Append(ctx, []event.Event{{ID: old, Type: event.Offline, VisitorID: vid, UserID: p.ID, ReceivedAt: now, Timestamp: at,
-		Properties: map[string]any{"event": "展示会〜東京", "channel": event.ChannelExhibition}}}); err != nil {
-		t.Fatal(err)
-	}
+	vid, _ := storedBefore(t, f, email, day, "展示会〜東京")
 	for _, name := range []string{"展示会～東京", "展示会〜東京"} {
 		res, err := f.im.Import(ctx, strings.NewReader("email,event\r\n"+email+","+name+"\r\n"), Defaults{Channel: "展示会", Date: day})
 		if err != nil || res.Imported != 0 || res.Repeated != 1 {

@@ -79,19 +79,7 @@ func TestZeroWidthNameStoredBefore(t *testing.T) {
 	ctx := context.Background()
 	const email, day = "a@example.co.jp", "2026-11-06"
 	list := "email,event\r\n" + email + ",展示会\u200bA\r\n"
-	// What an import before stored: the person, and the touch under the
-	// name as it was read then.
-	if _, err := f.im.Import(ctx, strings.NewReader("email\r\n"+email+"\r\n"), Defaults{Channel: "展示会", Date: day, Event: "other"}); err != nil {
-		t.Fatal(err)
-	}
-	p, _ := f.dir.ByEmail(ctx, email)
-	vid := Visitor(p.ID)
-	old := EventID(email, "展示会\u200bA", day)
-	at := time.Date(2026, 11, 5, 15, 0, 0, 0, time.UTC)
-	if _, err := f.log.Append(ctx, []event.Event{{ID: old, Type: event.Offline, VisitorID: vid, UserID: p.ID, ReceivedAt: now, Timestamp: at,
-		Properties: map[string]any{"event": "展示会\u200bA", "channel": event.ChannelExhibition}}}); err != nil {
-		t.Fatal(err)
-	}
+	vid, old := storedBefore(t, f, email, day, "展示会\u200bA")
 	res, err := f.im.Import(ctx, strings.NewReader(list), Defaults{Channel: "展示会", Date: day})
 	if err != nil || res.Imported != 0 || res.Repeated != 1 {
 		t.Errorf("imported again: %+v %v", res, err)
@@ -118,4 +106,24 @@ func TestZeroWidthInOtherCells(t *testing.T) {
 	if _, err := ParseDate("\ufeff2026-11-06", tokyo); err != nil {
 		t.Error(err)
 	}
+}
+
+// storedBefore is what an import before a change of how names are read
+// stored: the person, and their touch of the day under name as it was
+// read then (EventID hashes the name it is given). It returns the
+// person's visitor and the touch's id.
+func storedBefore(t *testing.T, f fixture, email, day, name string) (vid, id string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := f.im.Import(ctx, strings.NewReader("email\r\n"+email+"\r\n"), Defaults{Channel: "展示会", Date: day, Event: "other"}); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := f.dir.ByEmail(ctx, email)
+	vid, id = Visitor(p.ID), EventID(email, name, day)
+	at := time.Date(2026, 11, 5, 15, 0, 0, 0, time.UTC)
+	if _, err := f.log.Append(ctx, []event.Event{{ID: id, Type: event.Offline, VisitorID: vid, UserID: p.ID, ReceivedAt: now, Timestamp: at,
+		Properties: map[string]any{"event": name, "channel": event.ChannelExhibition}}}); err != nil {
+		t.Fatal(err)
+	}
+	return vid, id
 }
