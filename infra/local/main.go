@@ -51,7 +51,9 @@ func main() {
 	log.Info("stopping: waiting for requests in flight and the change feed (Ctrl-C again stops at once)")
 	if err := shutdown(s, sigs, log); err != nil {
 		log.Error("shutdown", "err", err)
+		return
 	}
+	log.Info("stopped: the store is closed")
 }
 
 // stoppable is the running stack, as shutdown stops it.

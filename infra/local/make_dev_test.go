@@ -70,9 +70,16 @@ func TestMakeDevStopsCleanlyOnCtrlC(t *testing.T) {
 	select {
 	case err := <-done:
 		// make itself, interrupted too, ends by the signal as it does for
-		// any target: what the user sees is whether it reports an error.
-		if strings.Contains(errOut.String(), "make: ***") || err != nil && err.Error() != "signal: interrupt" {
-			t.Errorf("Ctrl-C: %v\n%s", err, errOut.String())
+		// any target: what the user sees is whether it reports the
+		// recipe failed ("*** [Makefile:14: dev] Error 1", go run's exit
+		// status). GNU make has a race of its own: when the child has
+		// exited and been reaped before make's SIGINT handler runs (a
+		// loaded machine schedules make late), the handler's wait says
+		// "*** wait: No child processes. Stop."; that names no target and
+		// is not Baton's to prevent. Baton's own shutdown must have ended.
+		e := errOut.String()
+		if strings.Contains(e, "*** [") || !strings.Contains(e, "stopped: the store is closed") || err != nil && err.Error() != "signal: interrupt" && !strings.Contains(e, "wait: No child processes") {
+			t.Errorf("Ctrl-C: %v\n%s", err, e)
 		}
 	case <-time.After(30 * time.Second):
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
