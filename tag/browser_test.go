@@ -513,6 +513,14 @@ func TestInBrowser(t *testing.T) {
 			t.Fatalf("person %+v timeline %s", p, kinds(tl))
 		}
 	})
+	run("autocompleteform", func(t *testing.T, r result) {
+		// field_3 (type text, labelled ご連絡先) says it holds the address
+		// by autocomplete="email" alone.
+		p, tl := person(t, "autocomplete.user@example.jp")
+		if p.Attributes["name"] != "自動 三郎" || count(tl, event.FormSubmit) != 1 {
+			t.Fatalf("person %+v timeline %s", p, kinds(tl))
+		}
+	})
 	run("jppref", func(t *testing.T, r result) {
 		// The form identifies its sender by the field holding the address,
 		// not by the checked radio or checkbox before it whose label says

@@ -311,6 +311,18 @@ const scenarios = {
     await settle(page);
     return { aid: id };
   },
+  // A form whose only email signal is autocomplete="email" (a text field
+  // named field_3, labelled ご連絡先): before, no submit was recorded.
+  async autocompleteform(page) {
+    await page.goto(site + '/autoform.html');
+    await settle(page);
+    const id = await aid(page);
+    await page.fill('[name=field_2]', '自動 三郎');
+    await page.fill('[name=field_3]', 'autocomplete.user@example.jp');
+    await Promise.all([page.waitForURL(/thanks/), page.click('#send')]);
+    await settle(page);
+    return { aid: id };
+  },
   // A Japanese form whose contact-method radio (メール) and newsletter
   // checkbox (メールマガジン) come before the email field: their labels say
   // メール, but an option chosen is no address.

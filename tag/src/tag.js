@@ -267,9 +267,11 @@ if (!self.__baton) {
           // own (?s=, ?category=), and a GET form cannot be told from a
           // contact form within the tag's size budget (tag/README.md).
           ? f.method == 'get' && !off() && store('strip', ([store('strip'), n, ,] + '').slice(-2e3)) // [undefined, n, ,] + '' is ',n,'
-          // The email: by type, name, label or placeholder (mail, e-mail,
-          // メール: a table layout's <th>メールアドレス</th> has no label,
-          // its field is often name=mail), but no checkbox or radio (a
+          // The email: by type, name, label, autocomplete or placeholder
+          // (mail, e-mail, メール: a table layout's <th>メールアドレス</th>
+          // has no label, its field is often name=mail; a form builder's
+          // field_3 may say it by autocomplete="email" alone: before, its
+          // submit was lost), but no checkbox or radio (a
           // contact method メール, a newsletter's メールマガジン: an option,
           // no address). What is no address (a select メールマガジン before
           // the field) the collector leaves for the form's fields to give.
@@ -277,7 +279,7 @@ if (!self.__baton) {
           // parts) are comma-joined in the form's order, a string as the
           // collector takes a field's value (an empty first value is left
           // out); before, the last one alone was sent.
-          : (box || (labels[n] = l, /mail|\u30e1\u30fc\u30eb/i.test([t, n, l, el.placeholder]) && (email = email || v)), fields[n] = fields[n] ? fields[n] + ',' + v : v)));
+          : (box || (labels[n] = l, /mail|\u30e1\u30fc\u30eb/i.test([t, n, l, el.autocomplete, el.placeholder]) && (email = email || v)), fields[n] = fields[n] ? fields[n] + ',' + v : v)));
       // An ignored form has refused every field: no email. The form's id
       // and action are its attributes: f.id and f.action are its fields
       // of those names where it has them (WordPress's hidden action=),
