@@ -35,6 +35,13 @@ import (
 var (
 	bucket     = []byte("items")
 	feedBucket = []byte("feed") // change feed: big-endian sequence -> feedEntry
+	// metaBucket holds the store's own state across restarts: purgedKey
+	// (present: Expire or PurgeExpired deleted items since the file was
+	// last compacted) and compactedKey (when Compact last rewrote it,
+	// unix nanoseconds).
+	metaBucket   = []byte("meta")
+	purgedKey    = []byte("purged")
+	compactedKey = []byte("compacted")
 )
 
 // Table is a bbolt-backed table.
@@ -51,10 +58,6 @@ type Table struct {
 	watch   atomic.Pointer[func(error)]  // told when commits start failing and when they succeed again (OnWriteState)
 	gather  func()                       // the committer's wait for company (tests hand their own)
 	closed  bool                         // set under mu by Close: no write is queued after it
-	// compacted is when Compact last rewrote the file (under mu): Expire
-	// compacts once a day at most; purged says it deleted items since.
-	compacted time.Time
-	purged    bool
 }
 
 // Option configures a Table.
@@ -187,6 +190,9 @@ func openDB(path string) (*bolt.DB, error) {
 		if _, err := tx.CreateBucketIfNotExists(feedBucket); err != nil {
 			return err
 		}
+		if _, err := tx.CreateBucketIfNotExists(metaBucket); err != nil {
+			return err
+		}
 		_, err := tx.CreateBucketIfNotExists(bucket)
 		return err
 	}); err != nil {
@@ -270,8 +276,17 @@ func (t *Table) Compact(ctx context.Context) error {
 		return err
 	}
 	t.db = db
-	t.compacted, t.purged = t.now(), false
-	return nil
+	// The purged mark and the time go to the new file: written before
+	// the copy, a compaction that failed would have lost the mark.
+	at := make([]byte, 8)
+	binary.BigEndian.PutUint64(at, uint64(t.now().UnixNano()))
+	return t.update(t.db, func(tx *bolt.Tx) error {
+		m := tx.Bucket(metaBucket)
+		if err := m.Delete(purgedKey); err != nil {
+			return err
+		}
+		return m.Put(compactedKey, at)
+	})
 }
 
 // ExpiredGoneWithin is how long the bytes of an item Expire deleted may
@@ -290,11 +305,27 @@ func (t *Table) Expire(ctx context.Context) (int, error) {
 	if err != nil {
 		return n, err
 	}
-	t.mu.Lock()
-	t.purged = t.purged || n > 0
-	due := t.purged && (t.compacted.IsZero() || t.now().Sub(t.compacted) >= ExpiredGoneWithin)
-	t.mu.Unlock()
-	if !due {
+	// The mark and the time are the file's (metaBucket), not the
+	// process's: a restart between a purge and the day's compaction kept
+	// the purged bytes in the file until some later purge.
+	due := false
+	t.mu.RLock()
+	err = t.db.View(func(tx *bolt.Tx) error {
+		m := tx.Bucket(metaBucket)
+		if m.Get(purgedKey) == nil {
+			return nil
+		}
+		v := m.Get(compactedKey)
+		if len(v) != 8 {
+			due = true
+			return nil
+		}
+		compacted := time.Unix(0, int64(binary.BigEndian.Uint64(v)))
+		due = t.now().Sub(compacted) >= ExpiredGoneWithin
+		return nil
+	})
+	t.mu.RUnlock()
+	if err != nil || !due {
 		return n, nil
 	}
 	return n, t.Compact(ctx)
@@ -710,7 +741,12 @@ func (t *Table) PurgeExpired(ctx context.Context) (int, error) {
 			}
 			k, v = c.Next()
 		}
-		return nil
+		if n == 0 {
+			return nil
+		}
+		// In the deletes' own transaction: the file says it keeps purged
+		// bytes exactly when it does, whatever restarts come between.
+		return tx.Bucket(metaBucket).Put(purgedKey, []byte{1})
 	})
 	return n, err
 }

@@ -80,3 +80,60 @@ func TestExpiredBytesLeaveTheFile(t *testing.T) {
 		t.Errorf("an event past its retention is still in the file %v after it expired", bolttable.ExpiredGoneWithin)
 	}
 }
+
+// TestPurgedMarkSurvivesARestart: Expire kept "purged since the last
+// compaction" in the process only. A purge within a day of a compaction
+// leaves the compaction for later; a restart before it forgot the purge,
+// and the expired bytes stayed in the file (and every backup) until some
+// later purge. The mark is the file's now: the first Expire after the
+// restart, a day on, compacts though it purges nothing itself.
+func TestPurgedMarkSurvivesARestart(t *testing.T) {
+	now := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	clk := bolttable.WithClock(func() time.Time { return now })
+	path := filepath.Join(t.TempDir(), "baton.db")
+	tb, err := bolttable.Open(path, clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	put := func(sk, data string, exp time.Time) {
+		t.Helper()
+		if err := tb.Put(ctx, table.Item{PK: "V#1", SK: sk, Kind: "event", Data: []byte(data), Expires: exp}, table.Always); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("E#first", `{"email":"first@example.jp"}`, now.Add(time.Hour))
+	put("E#kept", `{"email":"kept@example.jp"}`, now.Add(400*24*time.Hour))
+	now = now.Add(2 * time.Hour)
+	if n, err := tb.Expire(ctx); err != nil || n != 1 {
+		t.Fatalf("expired %d, %v; want 1 (and a compaction)", n, err)
+	}
+	// Within the day: purged, not compacted.
+	put("E#second", `{"email":"restart-hanako@example.jp"}`, now.Add(time.Hour))
+	now = now.Add(2 * time.Hour)
+	if n, err := tb.Expire(ctx); err != nil || n != 1 {
+		t.Fatalf("expired %d, %v; want 1", n, err)
+	}
+	if err := tb.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	now = now.Add(bolttable.ExpiredGoneWithin)
+	if tb, err = bolttable.Open(path, clk); err != nil {
+		t.Fatal(err)
+	}
+	defer tb.Close()
+	if n, err := tb.Expire(ctx); err != nil || n != 0 {
+		t.Fatalf("expired %d, %v; want none (the purge was before the restart)", n, err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(raw, []byte("restart-hanako@example.jp")) {
+		t.Errorf("an event purged before a restart is still in the file %v later: the restart forgot the purge", bolttable.ExpiredGoneWithin)
+	}
+	if _, err := tb.Get(ctx, "V#1", "E#kept"); err != nil {
+		t.Fatalf("the live event after compaction: %v", err)
+	}
+}
