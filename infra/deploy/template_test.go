@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/baton-hq/baton/internal/push"
+	localqueue "github.com/baton-hq/baton/internal/queue"
 	"github.com/baton-hq/baton/internal/scorefeed"
 	"github.com/baton-hq/baton/internal/secrets"
 )
@@ -247,6 +248,10 @@ func TestPushQueueSizing(t *testing.T) {
 	}
 	if retention < 14*24*time.Hour || dlqRetention < retention {
 		t.Errorf("retention: push queue %v, DLQ %v; want 14 days on both (expiry counts from the first enqueue)", retention, dlqRetention)
+	}
+	// The local stack's dead letters expire as the DLQ's messages do.
+	if dlqRetention != localqueue.DeadRetention {
+		t.Errorf("the push DLQ keeps messages %v, the local stack's dead letters %v (localqueue.DeadRetention): want the same", dlqRetention, localqueue.DeadRetention)
 	}
 	if left := dlqRetention - longest; left < 7*24*time.Hour {
 		t.Errorf("a message reaches the DLQ after up to %v, leaving %v to replay it; want a week", longest, left)

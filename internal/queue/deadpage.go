@@ -169,12 +169,29 @@ func (q *Queue) legacyTime(ctx context.Context, it table.Item) (time.Time, error
 	data, _ := json.Marshal(deadIndex{At: at})
 	// Only while both are as read: an index item's version starts again at
 	// 1 when a replayed letter is given up again, so its own version alone
-	// could take a stale time; the message's must be unchanged too.
+	// could take a stale time; the message's must be unchanged too. Both
+	// get the expiry a dead letter given up then has (DeadRetention): one
+	// past it already is purged by the next retention job.
+	exp := deadExpires(at)
+	mdata, _ := json.Marshal(m)
 	q.T.Transact(ctx, []table.Write{
-		table.Put(table.Item{PK: it.PK, SK: it.SK, Kind: it.Kind, Data: data, Expires: it.Expires}, table.VersionIs(it.Version)),
-		table.CheckOf(q.pk(), "M#"+it.SK, table.VersionIs(m.version)),
+		table.Put(table.Item{PK: it.PK, SK: it.SK, Kind: it.Kind, Data: data, Expires: exp}, table.VersionIs(it.Version)),
+		table.Put(table.Item{PK: q.pk(), SK: "M#" + it.SK, Kind: KindMessage, Data: mdata, Expires: exp}, table.VersionIs(m.version)),
 	})
 	return at, nil
+}
+
+// deadGone says an index item is of a dead letter past DeadRetention: the
+// table no longer returns one written with its expiry, but one written
+// before dead letters expired has none until a page gives it one
+// (legacyTime), and is counted as gone meanwhile.
+func (q *Queue) deadGone(it table.Item, now time.Time) bool {
+	if !it.Expires.IsZero() {
+		return false // the table's TTL judges it
+	}
+	var d deadIndex
+	json.Unmarshal(it.Data, &d)
+	return !d.At.IsZero() && !now.Before(deadExpires(d.At))
 }
 
 // DeadPage is a page of the dead letters: one query of the dead-letter
@@ -191,21 +208,30 @@ func (q *Queue) DeadPage(ctx context.Context, dq DeadQuery) (DeadPage, error) {
 	}
 	keys := make([]deadKey, 0, len(items))
 	legacy := 0
+	now := q.now()
 	for _, it := range items {
 		var d deadIndex
 		json.Unmarshal(it.Data, &d)
-		if d.At.IsZero() && legacy < legacyReads {
+		if (d.At.IsZero() || it.Expires.IsZero()) && legacy < legacyReads {
 			// Written before the time was kept ({}): every such item
 			// sorted at time zero by id, so the dashboard's "oldest"
-			// was the smallest id, not the first given up.
+			// was the smallest id, not the first given up. Or before
+			// dead letters expired: it is given its expiry now.
 			legacy++
-			if d.At, err = q.legacyTime(ctx, it); err != nil {
+			at, err := q.legacyTime(ctx, it)
+			if err != nil {
 				return DeadPage{}, err
 			}
+			if !at.IsZero() {
+				d.At = at
+			}
+		}
+		if !d.At.IsZero() && !now.Before(deadExpires(d.At)) {
+			continue // past DeadRetention: gone, as DeadCount says
 		}
 		keys = append(keys, deadKey{d.At.UTC(), it.SK})
 	}
-	out := DeadPage{Messages: []Message{}, Total: len(items), Seen: len(items)}
+	out := DeadPage{Messages: []Message{}, Total: len(keys), Seen: len(keys)}
 	// A message gone since the index was read (replayed meanwhile) leaves
 	// the page short by one rather than read on past Limit.
 	page, next, before, err := pageOf(keys, DeadQuery{After: dq.After, Limit: dq.Limit, Newest: dq.Newest})

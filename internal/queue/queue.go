@@ -218,7 +218,19 @@ func (q *Queue) Retry(ctx context.Context, m Message, after time.Duration, reaso
 	return q.move(ctx, &m, ready, m.Due)
 }
 
-// DeadLetter parks a leased message with the reason; it stays until replayed.
+// DeadRetention is how long a dead letter is kept after it was given up,
+// unless replayed first: the push dead-letter queue's MessageRetentionPeriod
+// on AWS (template.yaml, 14 days, SQS's maximum; infra/deploy's tests hold
+// the template to this constant). A dead letter holds its MQL's person
+// (email, name, company), so locally it expires as it does on AWS, by the
+// table's TTL (bolttable's hourly purge), rather than staying until replayed.
+const DeadRetention = 14 * 24 * time.Hour
+
+// deadExpires is when a dead letter given up at at expires.
+func deadExpires(at time.Time) time.Time { return at.Add(DeadRetention) }
+
+// DeadLetter parks a leased message with the reason; it stays until
+// replayed, or DeadRetention.
 func (q *Queue) DeadLetter(ctx context.Context, m Message, reason string) error {
 	ready, err := q.readyItem(ctx, m)
 	if err != nil {
@@ -227,10 +239,11 @@ func (q *Queue) DeadLetter(ctx context.Context, m Message, reason string) error 
 	m.LastError, m.State, m.DeadAt = reason, "dead", q.now()
 	data, _ := json.Marshal(m)
 	idx, _ := json.Marshal(deadIndex{At: m.DeadAt})
+	exp := deadExpires(m.DeadAt)
 	return q.T.Transact(ctx, []table.Write{
 		table.Del(q.readyPK(), ready.SK, table.VersionIs(ready.Version)),
-		table.Put(table.Item{PK: q.pk(), SK: "M#" + m.ID, Kind: KindMessage, Data: data}, table.VersionIs(m.version)),
-		table.Put(table.Item{PK: q.deadPK(), SK: m.ID, Kind: KindDead, Data: idx}, table.Always),
+		table.Put(table.Item{PK: q.pk(), SK: "M#" + m.ID, Kind: KindMessage, Data: data, Expires: exp}, table.VersionIs(m.version)),
+		table.Put(table.Item{PK: q.deadPK(), SK: m.ID, Kind: KindDead, Data: idx, Expires: exp}, table.Always),
 	})
 }
 
@@ -259,7 +272,16 @@ func (q *Queue) Dead(ctx context.Context) ([]Message, error) {
 // workspace's navigation shows it on every page).
 func (q *Queue) DeadCount(ctx context.Context) (int, error) {
 	items, err := q.T.Query(ctx, table.Query{PK: q.deadPK(), Consistent: true})
-	return len(items), err
+	if err != nil {
+		return 0, err
+	}
+	now, n := q.now(), 0
+	for _, it := range items {
+		if !q.deadGone(it, now) {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // ErrNotDead: Replay names a message that is not a dead letter (a
