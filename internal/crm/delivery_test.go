@@ -168,12 +168,15 @@ type rig struct {
 }
 
 func newRig(t *testing.T) *rig {
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
+	r := &rig{clk: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
+	// The store's expiry reads the rig's clock too: a dead letter
+	// expires 14 days after it was given up.
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"), bolttable.WithClock(r.now))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tb.Close() })
-	r := &rig{tb: tb, clk: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), dir: &identity.Directory{T: tb}}
+	r.tb, r.dir = tb, &identity.Directory{T: tb}
 	r.q = &queue.Queue{T: tb, Name: "push", Now: r.now}
 	return r
 }
