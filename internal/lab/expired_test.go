@@ -21,6 +21,31 @@ mql:
   - {name: hot, min_behaviour: 30}
 `
 
+// expiredRetention is the tests' event_retention: at expiredDay(100),
+// events received before day 40 are gone.
+const expiredRetention = 60 * 24 * time.Hour
+
+// expiredDay is day d of the tests' history (day 0: 1 June 2026, 09:00 UTC).
+func expiredDay(d int) time.Time {
+	return time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC).Add(time.Duration(d) * 24 * time.Hour)
+}
+
+// expiredVisits is name's history: a form identifying them on the first
+// day, then a page view (10 points; the first is their first touch,
+// direct) on each day.
+func expiredVisits(name string, days ...int) (string, []deployedEvent) {
+	email := name + "@maker.example"
+	vis := "v-" + name
+	form := event.Event{ID: vis + "-form", Type: event.FormSubmit, VisitorID: vis, URL: "https://www.example.com/contact", Timestamp: expiredDay(days[0]), ReceivedAt: expiredDay(days[0]),
+		Properties: map[string]any{"form": map[string]any{"id": "contact"}, "fields": map[string]any{"email": email}}}
+	evs := []deployedEvent{{ev: form, ident: true, fields: map[string]string{"email": email}}}
+	for i, d := range days {
+		at := expiredDay(d).Add(time.Duration(i+1) * time.Minute)
+		evs = append(evs, deployedEvent{ev: event.Event{ID: fmt.Sprintf("%s-%02d", vis, i), Type: event.PageView, VisitorID: vis, URL: "https://www.example.com/", Timestamp: at, ReceivedAt: at}})
+	}
+	return email, evs
+}
+
 // TestExpiredHistoryIsNotJudged: raw events expire past event_retention
 // while score records and MQLs stay. A replay of a person whose events
 // before the oldest kept are gone lacks what live scoring counted, so the
@@ -36,25 +61,7 @@ func TestExpiredHistoryIsNotJudged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
-	day := func(d int) time.Time { return start.Add(time.Duration(d) * 24 * time.Hour) }
-	const retention = 60 * 24 * time.Hour
-	now := day(100) // events received before day 40 are gone
-	// visits: a form identifying the person on the first day, then a page
-	// view (10 points; the first is the person's first touch, direct) on
-	// each day.
-	visits := func(name string, days ...int) (string, []deployedEvent) {
-		email := name + "@maker.example"
-		vis := "v-" + name
-		form := event.Event{ID: vis + "-form", Type: event.FormSubmit, VisitorID: vis, URL: "https://www.example.com/contact", Timestamp: day(days[0]), ReceivedAt: day(days[0]),
-			Properties: map[string]any{"form": map[string]any{"id": "contact"}, "fields": map[string]any{"email": email}}}
-		evs := []deployedEvent{{ev: form, ident: true, fields: map[string]string{"email": email}}}
-		for i, d := range days {
-			at := day(d).Add(time.Duration(i+1) * time.Minute)
-			evs = append(evs, deployedEvent{ev: event.Event{ID: fmt.Sprintf("%s-%02d", vis, i), Type: event.PageView, VisitorID: vis, URL: "https://www.example.com/", Timestamp: at, ReceivedAt: at}})
-		}
-		return email, evs
-	}
+	now := expiredDay(100) // events received before day 40 are gone
 	hist := map[string][]deployedEvent{}
 	for _, p := range []struct {
 		name string
@@ -66,10 +73,10 @@ func TestExpiredHistoryIsNotJudged(t *testing.T) {
 		{"whole", []int{70, 71, 72}},        // an MQL on day 72 at 30 points, all kept
 		{"high", []int{75, 76, 77, 78, 79}}, // an MQL on day 77, 50 points by day 79, all kept
 	} {
-		e, evs := visits(p.name, p.days...)
+		e, evs := expiredVisits(p.name, p.days...)
 		hist[e] = evs
 	}
-	live := scoreLiveKept(t, cur, hist, now, retention)
+	live := scoreLiveKept(t, cur, hist, now, expiredRetention)
 	purged, err := live.tb.PurgeExpired(ctx) // the embedded store's TTL sweep
 	if err != nil || purged == 0 {
 		t.Fatalf("purged %d: %v", purged, err)
@@ -132,26 +139,13 @@ func TestWindowPartlyPastRetentionIsSaid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
-	day := func(d int) time.Time { return start.Add(time.Duration(d) * 24 * time.Hour) }
-	const retention = 60 * 24 * time.Hour
-	now := day(100)
+	now := expiredDay(100)
 	hist := map[string][]deployedEvent{}
-	for _, p := range []struct {
-		name string
-		days []int
-	}{{"old", []int{1, 2, 3}}, {"new", []int{70, 71, 72}}} {
-		email, vis := p.name+"@maker.example", "v-"+p.name
-		form := event.Event{ID: vis + "-form", Type: event.FormSubmit, VisitorID: vis, URL: "https://www.example.com/contact", Timestamp: day(p.days[0]), ReceivedAt: day(p.days[0]),
-			Properties: map[string]any{"form": map[string]any{"id": "contact"}, "fields": map[string]any{"email": email}}}
-		evs := []deployedEvent{{ev: form, ident: true, fields: map[string]string{"email": email}}}
-		for i, d := range p.days {
-			at := day(d).Add(time.Duration(i+1) * time.Minute)
-			evs = append(evs, deployedEvent{ev: event.Event{ID: fmt.Sprintf("%s-%02d", vis, i), Type: event.PageView, VisitorID: vis, URL: "https://www.example.com/", Timestamp: at, ReceivedAt: at}})
-		}
+	for name, days := range map[string][]int{"old": {1, 2, 3}, "new": {70, 71, 72}} {
+		email, evs := expiredVisits(name, days...)
 		hist[email] = evs
 	}
-	live := scoreLiveKept(t, cur, hist, now, retention)
+	live := scoreLiveKept(t, cur, hist, now, expiredRetention)
 	if _, err := live.tb.PurgeExpired(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -159,15 +153,15 @@ func TestWindowPartlyPastRetentionIsSaid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := &Lab{T: live.tb, Q: live.q, Rules: cur, Now: live.clk.Now, Loc: tokyo, Retention: retention}
+	l := &Lab{T: live.tb, Q: live.q, Rules: cur, Now: live.clk.Now, Loc: tokyo, Retention: expiredRetention}
 	rep, err := l.Simulate(ctx, cur, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Now less 60 days is 11 July 09:00 UTC, 18:00 in Tokyo: the 12th is
 	// the first whole day.
-	if !rep.CompleteFrom.Equal(day(40)) || rep.CompleteDay() != "2026-07-12" {
-		t.Errorf("completeFrom %v (%s), want %v, day 2026-07-12; window from %v", rep.CompleteFrom, rep.CompleteDay(), day(40), rep.WindowFrom)
+	if !rep.CompleteFrom.Equal(expiredDay(40)) || rep.CompleteDay() != "2026-07-12" {
+		t.Errorf("completeFrom %v (%s), want %v, day 2026-07-12; window from %v", rep.CompleteFrom, rep.CompleteDay(), expiredDay(40), rep.WindowFrom)
 	}
 	if txt := rep.Text(); !strings.Contains(txt, "WARNING: the history window starts 2026-06-02, but events are kept for event_retention only: data is complete from 2026-07-12;") {
 		t.Errorf("text:\n%s", txt)

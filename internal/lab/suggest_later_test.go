@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-
-	"github.com/baton-hq/baton/internal/rulebook"
 )
 
 // TestThresholdProposalSaysItsCountsAreAtQualification: a raised
@@ -17,40 +15,19 @@ import (
 // says the counts are at the moment each qualified, that one who reached
 // the threshold later in the cycle still qualifies, and to simulate it.
 func TestThresholdProposalSaysItsCountsAreAtQualification(t *testing.T) {
-	const rules = `name: cur
-behaviour:
-  - {name: pv, type: page_view, points: 10}
-  - {name: demo, type: form_submit, form: "re:demo", points: 100}
-mql:
-  - name: hot
-    min_behaviour: 40
-`
+	rules := hotRules
 	people := append(suggestPeople(8, suggestPerson{"newsletter", 12, "rejected"}), suggestPeople(5, suggestPerson{"demo", 0, "accepted"})...)
 	l := suggestLab(t, rules, people)
-	ctx := context.Background()
-	s, err := l.Suggest(ctx, 5)
+	s, err := l.Suggest(context.Background(), 5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var hot Evidence
-	for _, e := range s.Items {
-		if e.Kind == "condition" && e.Name == "hot" {
-			hot = e
-		}
-	}
+	hot := conditionEvidence(s, "hot")
 	p := hot.Proposal
 	if p == nil || p.To != 100 {
 		t.Fatalf("hot: %+v; verdict %q", p, hot.Verdict)
 	}
-	cand, err := rulebook.Parse("rules.yaml", patched([]byte(rules), []*Proposal{p}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := l.Simulate(ctx, cand, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Stop.People != 0 {
+	if rep := simulateProposal(t, l, rules, p); rep.Stop.People != 0 {
 		t.Fatalf("the fixture: the proposed file stops %d people, want 0 (they reach 100 later in the cycle)", rep.Stop.People)
 	}
 	for _, want := range []string{

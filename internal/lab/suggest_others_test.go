@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-
-	"github.com/baton-hq/baton/internal/rulebook"
 )
 
 // TestThresholdProposalCountsWhatItDrops: a higher min_behaviour drops
@@ -38,17 +36,11 @@ mql:
 		}
 		return nil
 	})
-	ctx := context.Background()
-	s, err := l.Suggest(ctx, 5)
+	s, err := l.Suggest(context.Background(), 5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var hot Evidence
-	for _, e := range s.Items {
-		if e.Kind == "condition" && e.Name == "hot" {
-			hot = e
-		}
-	}
+	hot := conditionEvidence(s, "hot")
 	p := hot.Proposal
 	if p == nil || p.To != 100 {
 		t.Fatalf("hot: %+v; verdict %q", p, hot.Verdict)
@@ -62,15 +54,7 @@ mql:
 		t.Errorf("verdict %q\nwant ...%s", hot.Verdict, want)
 	}
 	// What the proposed file does, replayed.
-	cand, err := rulebook.Parse("rules.yaml", patched([]byte(rules), []*Proposal{p}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := l.Simulate(ctx, cand, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Stop.People != 4 || rep.Stop.Rejected != 4 || rep.Stop.Accepted != 0 {
+	if rep := simulateProposal(t, l, rules, p); rep.Stop.People != 4 || rep.Stop.Rejected != 4 || rep.Stop.Accepted != 0 {
 		t.Errorf("the proposed file stops %+v; the proposal said 4 rejected, 0 accepted", rep.Stop)
 	}
 	appliedParses(t, rules, s)

@@ -81,6 +81,42 @@ func suggestPeople(n int, p suggestPerson) []suggestPerson {
 	return out
 }
 
+// hotRules: page views 10 points, a demo form 100, and one condition,
+// hot, at behaviour 40: the threshold proposals' fixture.
+const hotRules = `name: cur
+behaviour:
+  - {name: pv, type: page_view, points: 10}
+  - {name: demo, type: form_submit, form: "re:demo", points: 100}
+mql:
+  - name: hot
+    min_behaviour: 40
+`
+
+// conditionEvidence is the suggestions' evidence on the MQL condition
+// name (zero when there is none).
+func conditionEvidence(s Suggestions, name string) Evidence {
+	for _, e := range s.Items {
+		if e.Kind == "condition" && e.Name == name {
+			return e
+		}
+	}
+	return Evidence{}
+}
+
+// simulateProposal replays the rules file p makes of rules on l's people.
+func simulateProposal(t *testing.T, l *Lab, rules string, p *Proposal) Report {
+	t.Helper()
+	cand, err := rulebook.Parse("rules.yaml", patched([]byte(rules), []*Proposal{p}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := l.Simulate(context.Background(), cand, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
 // appliedParses applies the suggestions' diff to the rules file with git
 // apply (applyUnified without git) and parses what it makes: a reviewer
 // applies the diff and opens a pull request with it.
@@ -106,14 +142,7 @@ func appliedParses(t *testing.T, rules string, s Suggestions) {
 // proposed only when the MQLs below it were clearly less often accepted
 // than those it keeps; here nothing is proposed, and the verdict says so.
 func TestSuggestionsNoThresholdWithoutAClearDifference(t *testing.T) {
-	const rules = `name: cur
-behaviour:
-  - {name: pv, type: page_view, points: 10}
-  - {name: demo, type: form_submit, form: "re:demo", points: 100}
-mql:
-  - name: hot
-    min_behaviour: 40
-`
+	rules := hotRules
 	people := append(suggestPeople(4, suggestPerson{"newsletter", 4, "rejected"}), suggestPeople(4, suggestPerson{"demo", 0, "rejected"})...)
 	s, err := suggestLab(t, rules, people).Suggest(context.Background(), 5)
 	if err != nil {
