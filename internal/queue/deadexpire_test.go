@@ -5,13 +5,10 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/table"
-	"github.com/baton-hq/baton/internal/table/bolttable"
 )
 
 // TestDeadLettersExpire: on AWS the push DLQ keeps a message 14 days
@@ -24,26 +21,13 @@ import (
 func TestDeadLettersExpire(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
-	clk := clock.NewManual(t0)
-	path := filepath.Join(t.TempDir(), "q.db")
-	tb, err := bolttable.Open(path, bolttable.WithClock(clk.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tb.Close()
-	q := &Queue{T: tb, Name: "push", Now: clk.Now}
+	q, tb, clk := manualQueue(t, t0)
 	kill := func(id, email string) {
 		t.Helper()
 		if err := q.Enqueue(ctx, id, map[string]string{"email": email}); err != nil {
 			t.Fatal(err)
 		}
-		got, err := q.Receive(ctx, 1, time.Minute)
-		if err != nil || len(got) != 1 {
-			t.Fatal(got, err)
-		}
-		if err := q.DeadLetter(ctx, got[0], "400 INVALID_EMAIL_ADDRESS"); err != nil {
-			t.Fatal(err)
-		}
+		receiveAndGiveUp(t, q, "400 INVALID_EMAIL_ADDRESS")
 	}
 	listed := func() (ids []string, total int) {
 		t.Helper()
@@ -102,7 +86,7 @@ func TestDeadLettersExpire(t *testing.T) {
 	if _, err := tb.Expire(ctx); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile(path)
+	raw, err := os.ReadFile(tb.DB().Path())
 	if err != nil {
 		t.Fatal(err)
 	}

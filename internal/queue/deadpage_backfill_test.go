@@ -3,13 +3,10 @@ package queue
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/table"
-	"github.com/baton-hq/baton/internal/table/bolttable"
 )
 
 // hookT calls after once, after its first Get.
@@ -35,24 +32,13 @@ func (h *hookT) Get(ctx context.Context, pk, sk string) (table.Item, error) {
 // one: the write on the index's version alone put the old time in it.
 func TestBackfillKeepsNoStaleTime(t *testing.T) {
 	ctx := context.Background()
-	clk := clock.NewManual(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "q.db"), bolttable.WithClock(clk.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tb.Close()
+	q, tb, clk := manualQueue(t, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	h := &hookT{Table: tb}
-	q := &Queue{T: h, Name: "push", Now: clk.Now}
+	q.T = h
 	if err := q.Enqueue(ctx, "a", map[string]string{"id": "a"}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := q.Receive(ctx, 1, time.Minute)
-	if err != nil || len(got) != 1 {
-		t.Fatal(got, err)
-	}
-	if err := q.DeadLetter(ctx, got[0], "x"); err != nil {
-		t.Fatal(err)
-	}
+	receiveAndGiveUp(t, q, "x")
 	// Legacy index item as an old deployment wrote it once: {} at version 1.
 	if err := tb.Delete(ctx, q.deadPK(), "a", table.Always); err != nil {
 		t.Fatal(err)
@@ -67,13 +53,7 @@ func TestBackfillKeepsNoStaleTime(t *testing.T) {
 		if err := q.Replay(ctx, "a"); err != nil {
 			t.Fatal(err)
 		}
-		got, err := q.Receive(ctx, 1, time.Minute)
-		if err != nil || len(got) != 1 {
-			t.Fatal(got, err)
-		}
-		if err := q.DeadLetter(ctx, got[0], "y"); err != nil {
-			t.Fatal(err)
-		}
+		receiveAndGiveUp(t, q, "y")
 		newAt = clk.Now()
 	}
 	if _, err := q.DeadPage(ctx, DeadQuery{}); err != nil {

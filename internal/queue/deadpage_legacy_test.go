@@ -3,13 +3,10 @@ package queue
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/baton-hq/baton/internal/clock"
 	"github.com/baton-hq/baton/internal/table"
-	"github.com/baton-hq/baton/internal/table/bolttable"
 )
 
 // TestLegacyDeadIndexOrderedByGivenUp: dead-letter index items written
@@ -21,25 +18,13 @@ import (
 // reads no message for it.
 func TestLegacyDeadIndexOrderedByGivenUp(t *testing.T) {
 	ctx := context.Background()
-	clk := clock.NewManual(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "q.db"), bolttable.WithClock(clk.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tb.Close()
-	q := &Queue{T: tb, Name: "push", Now: clk.Now}
+	q, tb, clk := manualQueue(t, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	// Given up in the order z, m, a, an hour apart: ids sort the other way.
 	for _, id := range []string{"z", "m", "a"} {
 		if err := q.Enqueue(ctx, id, map[string]string{"id": id}); err != nil {
 			t.Fatal(err)
 		}
-		got, err := q.Receive(ctx, 1, time.Minute)
-		if err != nil || len(got) != 1 {
-			t.Fatal(got, err)
-		}
-		if err := q.DeadLetter(ctx, got[0], "x"); err != nil {
-			t.Fatal(err)
-		}
+		receiveAndGiveUp(t, q, "x")
 		clk.Set(clk.Now().Add(time.Hour))
 	}
 	// The index as written before the time was kept.
