@@ -44,6 +44,7 @@ import (
 	"github.com/baton-hq/baton/internal/links"
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
+	"github.com/baton-hq/baton/internal/token"
 	"github.com/baton-hq/baton/internal/visitor"
 )
 
@@ -229,6 +230,15 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	now := h.now()
 	tok := strings.TrimRight(r.PathValue("token"), "/")
 	claims, ok := h.claims(ctx, tok, link.Campaign, now)
+	if t := tokenPrefix(tok); !ok && t != tok && token.Shaped(t) {
+		// A plain-text email's link followed by text without a space
+		// (詳細はこちら：https://…/c/<link>/<token>）。): a mail client's
+		// autolink takes the ） or 。 into the link. No token holds such
+		// characters, and the token before them is the recipient's.
+		if c, good := h.claims(ctx, t, link.Campaign, now); good {
+			tok, claims, ok = t, c, true
+		}
+	}
 	head := r.Method == http.MethodHead
 	if head && !ok {
 		land()
@@ -297,6 +307,18 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) {
 	}
 	h.undoIfErased(ctx, claims.PersonID, ev)
 	land()
+}
+
+// tokenPrefix is the start of a token's place up to the first character
+// no token has (base64url: A-Z a-z 0-9 - _).
+func tokenPrefix(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return s[:i]
+		}
+	}
+	return s
 }
 
 // someoneElses reports whether the browser belongs to a person other than
