@@ -95,3 +95,29 @@ func TestCampaignCreditsMQLsAfterTheClick(t *testing.T) {
 		t.Errorf("MQLs credited to the campaign: %v, want %v (form-first qualified at 05:48, before their 05:55 click)", got, want)
 	}
 }
+
+// TestCampaignOpensCountTheClickers: Outlook shows no images until its
+// reader asks, so a send read in Outlook showed 2 people who opened beside
+// 5 who clicked. A reader who clicked opened the email: they count among
+// the people who opened, said apart ("2 of them by their click alone");
+// a scanner's click opens nothing.
+func TestCampaignOpensCountTheClickers(t *testing.T) {
+	at := time.Date(2026, 12, 3, 1, 0, 0, 0, time.UTC)
+	evs := []click.Activity{
+		{Type: event.EmailOpen, Person: "gmail", At: at},
+		{Type: event.EmailClick, Person: "gmail", Link: "l1", At: at, Judged: true},
+		{Type: event.EmailClick, Person: "outlook", Link: "l1", At: at, Judged: true},
+		{Type: event.EmailOpen, Person: "apple", At: at, Scanner: true, Reason: "apple-mpp"},
+		{Type: event.EmailClick, Person: "apple", Link: "l1", At: at},
+		{Type: event.EmailOpen, Person: "opened-only", At: at},
+		{Type: event.EmailClick, Person: "scanned", Link: "l1", At: at, Scanner: true, Client: "c"},
+	}
+	var rep campaignReport
+	h := &Handler{People: anyone{}}
+	if err := h.campaignReport(httptest.NewRequest("GET", "/", nil), &rep, evs, map[string]*linkCount{"l1": {}}, links.Campaign{ID: "dec-news"}); err != nil {
+		t.Fatal(err)
+	}
+	if rep.OpenPeople != 4 || rep.ClickOnlyOpens != 2 || rep.MPPOpens != 1 || rep.HumanClickers != 3 {
+		t.Errorf("opened %d (by a click alone %d), MPP opens %d, clicked %d; want 4 (2), 1, 3", rep.OpenPeople, rep.ClickOnlyOpens, rep.MPPOpens, rep.HumanClickers)
+	}
+}

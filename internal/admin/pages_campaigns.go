@@ -312,7 +312,11 @@ func (v campaignView) switchTo() string {
 // people who clicked and those who became MQLs at or after their first
 // click.
 type campaignReport struct {
-	OpenPeople, MPPOpens, ScannerOpens  int
+	OpenPeople, MPPOpens, ScannerOpens int
+	// ClickOnlyOpens are the people among OpenPeople counted by their
+	// click alone: their mail client showed no images (Outlook's default),
+	// or only Apple MPP's prefetch fetched the pixel.
+	ClickOnlyOpens                      int
 	HumanClickers, HumanClicks, Pending int
 	ScannerClicks, ScannerClients       int
 	PerLink                             []linkCount
@@ -472,6 +476,15 @@ func (h *Handler) campaignReport(r *http.Request, rep *campaignReport, evs []cli
 			if k.First.IsZero() || ev.At.Before(k.First) {
 				k.First = ev.At
 			}
+		}
+	}
+	// A reader who clicked opened the email, whether or not the pixel
+	// came: Outlook shows no images until asked, so a list read in
+	// Outlook showed fewer people who opened than people who clicked.
+	for p := range clickers {
+		if !opens[p] {
+			opens[p] = true
+			rep.ClickOnlyOpens++
 		}
 	}
 	rep.OpenPeople, rep.HumanClickers, rep.ScannerClients = len(opens), len(clickers), len(scannerClients)
