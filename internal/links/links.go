@@ -35,6 +35,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
@@ -259,7 +260,8 @@ func (r *Registry) CheckDestination(raw string) (*url.URL, error) {
 	if len(raw) > 4096 {
 		return nil, fmt.Errorf("%w: destination longer than 4096 bytes", ErrInvalid)
 	}
-	u, err := url.Parse(strings.TrimSpace(raw))
+	raw = strings.TrimSpace(withoutFormatChars(raw))
+	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
 		return nil, fmt.Errorf("%w: destination %q must be an absolute http or https URL", ErrInvalid, raw)
 	}
@@ -287,6 +289,26 @@ func (r *Registry) CheckDestination(raw string) (*url.URL, error) {
 	}
 	return u, nil
 }
+
+// withoutFormatChars is s without Unicode format characters (Cf): a
+// zero-width space, word joiner, BOM, soft hyphen or direction mark pasted
+// with a URL from a web page, Word, a chat or a CMS that breaks long URLs
+// with them. Invisible on the campaign's page, they were kept in the
+// stored destination, percent-escaped (/lp%E2%80%8B), and every click
+// landed on the site's 404 page. A URL meant to hold one escapes it.
+func withoutFormatChars(s string) string {
+	if !strings.ContainsFunc(s, isFormat) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isFormat(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isFormat(r rune) bool { return r >= utf8.RuneSelf && unicode.Is(unicode.Cf, r) }
 
 // asciiHost is a URL's host name in A-labels, lower case; an IP address
 // or a host already in ASCII as it is (lower-cased): IDNA's lookup rules

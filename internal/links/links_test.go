@@ -517,6 +517,37 @@ func TestDestinationHosts(t *testing.T) {
 	}
 }
 
+// TestDestinationWithoutInvisibleCharacters: a URL copied from a web
+// page, Word or a chat came with a zero-width space, a BOM or a soft
+// hyphen, invisible on the campaign's page; stored percent-escaped
+// (/lp%E2%80%8B), every click landed on the site's 404 page. They are no
+// part of the URL the marketer sees and meant.
+func TestDestinationWithoutInvisibleCharacters(t *testing.T) {
+	ctx := context.Background()
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tb.Close()
+	r := &Registry{T: tb, Now: clock.NewManual(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)).Now}
+	for raw, want := range map[string]string{
+		"https://www.example.co.jp/lp\u200b":                               "https://www.example.co.jp/lp",
+		"\ufeffhttps://www.example.co.jp/セミナー/申込":                          "https://www.example.co.jp/%E3%82%BB%E3%83%9F%E3%83%8A%E3%83%BC/%E7%94%B3%E8%BE%BC",
+		"https://www.example.co.jp/seminar/\u00ad2026?id=\u200b12#a\u2060": "https://www.example.co.jp/seminar/2026?id=12#a",
+		"https://www.example.co.jp/\u200e資料.pdf\u3000":                     "https://www.example.co.jp/%E8%B3%87%E6%96%99.pdf",
+		"https://www.example.co.jp/lp%E2%80%8B":                            "https://www.example.co.jp/lp%E2%80%8B", // escaped: meant
+	} {
+		ls, err := r.Add(ctx, "dec-news", []string{raw}, false)
+		if err != nil {
+			t.Errorf("%q: %v", raw, err)
+			continue
+		}
+		if ls[0].URL != want {
+			t.Errorf("%q stored as %s, want %s", raw, ls[0].URL, want)
+		}
+	}
+}
+
 // FuzzDestination: where a click goes never panics, is a URL that parses
 // again whenever the stored one did, and its query holds only what a URL
 // may (printable ASCII, no space); escaping an escaped query changes
