@@ -7,6 +7,7 @@ import (
 	"html"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -62,7 +63,7 @@ func TestCampaignPageSaysClicksCameWithoutAToken(t *testing.T) {
 	en := page("")
 	for _, want := range []string{
 		"3 clicks arrived without a recipient token: the link still said {{baton_token}} (or *|BATON_TOKEN|*). Your email tool did not replace it: use its own merge field for the baton_token column.",
-		"replace {{baton_token}} with your email tool's merge field for the baton_token column: Mailchimp *|BATON_TOKEN|*",
+		"replace {{baton_token}} with your email tool's merge field for the baton_token column: Mailchimp, the tag of the audience field the column was imported as",
 	} {
 		if !strings.Contains(en, want) {
 			t.Errorf("the English page does not say %q:\n%s", want, en)
@@ -71,7 +72,7 @@ func TestCampaignPageSaysClicksCameWithoutAToken(t *testing.T) {
 	ja := page("?lang=ja")
 	for _, want := range []string{
 		"受信者トークンのないクリックが 3 件ありました。リンクが {{baton_token}}（または *|BATON_TOKEN|*） のままでした。",
-		"{{baton_token}} は、配信ツールで baton_token 列を差し込むタグに置き換えてください。Mailchimp は *|BATON_TOKEN|*",
+		"{{baton_token}} は、配信ツールで baton_token 列を差し込むタグに置き換えてください。Mailchimp は、この列を取り込んだオーディエンスフィールドのタグです",
 	} {
 		if !strings.Contains(ja, want) {
 			t.Errorf("the Japanese page does not say %q:\n%s", want, ja)
@@ -91,6 +92,47 @@ func TestCampaignPageSaysClicksCameWithoutAToken(t *testing.T) {
 	}
 	if got.Tokenless.Clicks != 3 || got.Tokenless.MergeTags != 3 || got.Tokenless.PerLink[ls[0].ID] != 3 || len(got.Tokenless.Arrived) != 2 {
 		t.Errorf("JSON tokenless %+v, want 3 clicks, all merge tags, on the link", got.Tokenless)
+	}
+}
+
+// TestMergeFieldAdviceIsOneMailchimpTakes: the page told Mailchimp users
+// to put *|BATON_TOKEN|* in their links, but a Mailchimp merge tag has at
+// most 10 characters: no audience field can have that tag, Mailchimp left
+// it in the links, and every click of the send came without a token. Each
+// Mailchimp tag the page names, in either language, is one Mailchimp can
+// have.
+func TestMergeFieldAdviceIsOneMailchimpTakes(t *testing.T) {
+	f := newFixture(t)
+	reg := &links.Registry{T: f.tb, Now: f.clk.Now}
+	if _, err := reg.CreateCampaign(context.Background(), links.Campaign{ID: "nov-news"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.Add(context.Background(), "nov-news", []string{"https://www.example.com/webinar"}, false); err != nil {
+		t.Fatal(err)
+	}
+	cookie, _ := f.login(fullToken)
+	tag := regexp.MustCompile(`\*\|([A-Za-z0-9_]+)\|\*`)
+	for _, q := range []string{"", "?lang=ja"} {
+		a := f.req("GET", "/admin/campaigns/nov-news"+q, "", "Cookie", cookie, "Accept", "text/html")
+		if a.code != 200 {
+			t.Fatalf("page%s: %d", q, a.code)
+		}
+		body := html.UnescapeString(a.body)
+		i := strings.Index(body, `id="merge-field"`)
+		if i < 0 {
+			t.Fatalf("page%s: no merge field advice", q)
+		}
+		advice := body[i:]
+		advice = advice[:strings.Index(advice, "</p>")]
+		tags := tag.FindAllStringSubmatch(advice, -1)
+		if len(tags) == 0 {
+			t.Errorf("page%s names no Mailchimp merge tag: %s", q, advice)
+		}
+		for _, m := range tags {
+			if m[1] != "MERGE" && len(m[1]) > 10 {
+				t.Errorf("page%s tells Mailchimp users to use %s: a Mailchimp merge tag has at most 10 characters", q, m[0])
+			}
+		}
 	}
 }
 
