@@ -194,7 +194,7 @@ var ja = map[string]string{
 	"other scanner opens: %d":         "その他スキャナの開封：%d",
 	"scanner":                         "スキャナ",
 	"scanners and Apple MPP left out": "スキャナと Apple MPP を除く",
-	"%d of them by their click alone (their email showed no images)": "うち %d 人はクリックのみで計上（メールの画像が表示されていない）",
+	"%d of them by their click alone (images off)": "うち %d 人はクリックのみで計上（画像オフ）",
 	"Source":      "流入元",
 	"just now":    "たった今",
 	"%d min ago":  "%d 分前",
