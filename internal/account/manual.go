@@ -28,7 +28,9 @@ const maxMove = 90
 
 // Merge joins account from into account into: from's people and grouping
 // keys go to into (people found by those keys land there from now on), and
-// from is kept as a pointer to into. Its MQAs stay where they were raised.
+// from is kept as a pointer to into. Its MQAs stay where they were raised;
+// the window of the latest of either holds for into, which raises its MQA
+// at once when it qualifies now (judge), handed over as a refresh's.
 func (b *Book) Merge(ctx context.Context, into, from string) (Account, error) {
 	if into == from {
 		return Account{}, &Error{"an account cannot be merged into itself"}
@@ -75,11 +77,31 @@ func (b *Book) Merge(ctx context.Context, into, from string) (Account, error) {
 		src.Members, src.Keys, src.MergedInto, src.Visits = nil, nil, dst.ID, Visits{}
 		b.recompute(&dst, now)
 		b.recompute(&src, now)
+		// The merge may be what completes the buying group (a second
+		// domain's people, the names-only account's 部長): the account is
+		// judged now, as a refresh judges it. It waited for a member's next
+		// activity, and none within the window meant no MQA at all.
+		raised := ""
+		if q, ok := b.judge(&dst, now); ok {
+			w, err := q.write()
+			if err != nil {
+				return Account{}, err
+			}
+			ws = append(ws, w)
+			dst.MQAs, dst.LastMQA, raised = append(dst.MQAs, q.ID), now, q.ID
+		}
 		ws = append(ws, dst.put(), src.put())
 		err = b.T.Transact(ctx, ws)
 		if err == nil {
 			// Members' own records still name from: live() follows the
 			// pointer until their next refresh rewrites them.
+			if raised != "" {
+				// Handed over as a refresh hands it (Sent once done); a
+				// failure leaves it to the account's next refresh.
+				if err := b.flush(ctx, raised); err != nil {
+					b.logger().Warn("account: MQA raised by a merge not handed over yet (the account's next refresh sends it)", "account", dst.ID, "mqa", raised, "error", err)
+				}
+			}
 			return dst, nil
 		}
 		if !errors.Is(err, table.ErrConditionFailed) {
