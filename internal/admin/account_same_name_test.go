@@ -2,6 +2,7 @@ package admin_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,7 +47,7 @@ func TestAccountShowsAnotherWithItsName(t *testing.T) {
 		hint := map[string]string{"en": "Another account has the same company name;", "ja": "同じ会社名の別アカウントがあります。"}[lang]
 		merge := map[string]string{"en": "merge this account into it on its page:", "ja": "そのアカウントのページでこのアカウントを統合してください："}[lang]
 		if a.code != 200 || !strings.Contains(a.body, hint) || !strings.Contains(a.body, merge) ||
-			!strings.Contains(a.body, `href="../accounts/`+acme+`#merge"`) {
+			!strings.Contains(a.body, `href="../accounts/`+acme+`?from=`+group+`#merge"`) {
 			t.Errorf("%s: the second account's page: %d\n%s", lang, a.code, a.body)
 		}
 		a = f.req("GET", "/admin/accounts/"+acme+"?lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
@@ -110,12 +111,12 @@ func TestNamesOnlyAccountShowsDomainAccounts(t *testing.T) {
 		}
 		for _, x := range [][2]string{{acme, "acme.co.jp"}, {evil, "evil.example.jp"}} {
 			paren := map[string][2]string{"en": {" (", ")"}, "ja": {"（", "）"}}[lang]
-			if !strings.Contains(a.body, `href="../accounts/`+x[0]+`#merge">`) || !strings.Contains(a.body, paren[0]+x[1]+paren[1]) {
+			if !strings.Contains(a.body, `href="../accounts/`+x[0]+`?from=`+names+`#merge">`) || !strings.Contains(a.body, paren[0]+x[1]+paren[1]) {
 				t.Errorf("%s: the page does not link %s (%s)\n%s", lang, x[0], x[1], a.body)
 			}
 		}
 		a = f.req("GET", "/admin/accounts/"+acme+"?lang="+lang, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
-		if a.code != 200 || strings.Contains(a.body, hint) || !strings.Contains(a.body, `href="../accounts/`+names+`#merge"`) {
+		if a.code != 200 || strings.Contains(a.body, hint) || !strings.Contains(a.body, `href="../accounts/`+names+`?from=`+acme+`#merge"`) {
 			t.Errorf("%s: Acme's page: %d\n%s", lang, a.code, a.body)
 		}
 	}
@@ -126,5 +127,55 @@ func TestNamesOnlyAccountShowsDomainAccounts(t *testing.T) {
 	a = f.req("GET", "/admin/accounts/"+acme, "", "Authorization", "Bearer "+fullToken)
 	if a.code != 200 || !strings.Contains(a.body, `"sameName":"`+names+`"`) || strings.Contains(a.body, `"sameNameAccounts"`) {
 		t.Errorf("the API, Acme: %d %s", a.code, a.body)
+	}
+}
+
+// TestSameNameLinkChoosesTheAccountToMerge: the second domain's account
+// (one person, a low score) says to merge it into Acme "on its page"; in a
+// workspace of more than 200 accounts Acme's merge form offered only the
+// first 200 by score, so the account to merge was not there to choose, and
+// two accounts named 株式会社アクメ read alike in it. The note's link names
+// the account (?from=): Acme's form offers it, chosen, with its domain
+// beside its name; a stale or foreign ?from= offers nothing more.
+func TestSameNameLinkChoosesTheAccountToMerge(t *testing.T) {
+	tb, err := bolttable.Open(filepath.Join(t.TempDir(), "acct.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tb.Close() })
+	const acme, group = "a00000000000000a1", "a00000000000000a2"
+	ctx := context.Background()
+	put := func(id, name, keys string, score int) {
+		data := fmt.Sprintf(`{"id":%q,"name":%q,"keys":%s,"attributes":{"company":%q},"score":%d,"members":[{"person":"p_%s","email":"a@b.example","lastActive":"2026-11-20T09:00:00Z"}]}`, id, name, keys, name, score, id)
+		if err := tb.Put(ctx, table.Item{PK: "ACCTS", SK: id, Kind: "account", Data: []byte(data)}, table.Always); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 205 { // busier accounts, ahead of both by score
+		put(fmt.Sprintf("a%016x", 0x1000+i), fmt.Sprintf("他社%d株式会社", i), fmt.Sprintf(`["n:他社%d"]`, i), 100)
+	}
+	put(acme, "株式会社アクメ", `["d:acme.co.jp","n:アクメ"]`, 50)
+	put(group, "株式会社アクメ", `["d:acme-group.co.jp"]`, 1)
+	for k, id := range map[string]string{"d:acme.co.jp": acme, "n:アクメ": acme, "d:acme-group.co.jp": group} {
+		if err := tb.Put(ctx, table.Item{PK: "ACCTKEY#" + k, SK: "KEY", Kind: "accountkey", Data: []byte(id)}, table.Always); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := newFixture(t, func(h *admin.Handler) { h.Accounts = &account.Book{T: tb} })
+	a := f.req("GET", "/admin/accounts/"+group, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+	link := `href="../accounts/` + acme + `?from=` + group + `#merge">株式会社アクメ</a>`
+	if a.code != 200 || !strings.Contains(a.body, link) {
+		t.Fatalf("the second domain's page links Acme's merge form with it chosen: %d\n%s", a.code, a.body)
+	}
+	a = f.req("GET", "/admin/accounts/"+acme+"?from="+group, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+	option := `<option value="` + group + `" selected>株式会社アクメ · acme-group.co.jp (1)</option>`
+	if a.code != 200 || !strings.Contains(a.body, option) || strings.Count(a.body, " selected>") != 1 {
+		t.Fatalf("Acme's merge form offers the account chosen, with its domain: %d\n%s", a.code, a.body)
+	}
+	for _, from := range []string{acme, "a0000000000000fff", "nope"} { // itself, none such, no id
+		a = f.req("GET", "/admin/accounts/"+acme+"?from="+from, "", "Authorization", "Bearer "+fullToken, "Accept", "text/html")
+		if a.code != 200 || strings.Contains(a.body, " selected>") || strings.Contains(a.body, `<option value="`+group+`"`) {
+			t.Errorf("?from=%s: %d, an option chosen or the low account offered", from, a.code)
+		}
 	}
 }

@@ -9,6 +9,7 @@ package admin
 
 import (
 	"cmp"
+	"errors"
 	"net/http"
 	"net/url"
 	"sort"
@@ -121,7 +122,10 @@ type accountPageView struct {
 	Coverage []roleCount
 	Attrs    []accountAttr
 	MQAs     []account.MQA // newest first
-	Others   []account.Account
+	// Others are the accounts the merge form offers: the list's first 200
+	// by score, and the one a same-name note's link (?from=) or the form
+	// sent names, chosen, wherever it stands in the list.
+	Others []mergeOption
 	// SameName: another account owns the company name this one gives
 	// (account.Book.SameName), "" for none; SameNameIs its name.
 	SameName, SameNameIs string
@@ -139,6 +143,23 @@ type accountPageView struct {
 	self      string // the account's page, relative to the page's address
 	// MaxNames, MaxDomains: the grouping keys an account keeps (KeysFull).
 	MaxNames, MaxDomains int
+}
+
+// mergeOption is an account as the merge form offers it: named, with its
+// domain where its name is not it (two accounts named 株式会社アクメ, the
+// company's second domain and an impostor's, look alike but for it).
+type mergeOption struct {
+	ID, Name, Domain string
+	People           int
+	Chosen           bool
+}
+
+func mergeOptionOf(a account.Account, chosen string) mergeOption {
+	o := mergeOption{ID: a.ID, Name: accountTitle(a), Domain: domainOf(a), People: len(a.Members), Chosen: a.ID == chosen}
+	if o.Domain == o.Name {
+		o.Domain = ""
+	}
+	return o
 }
 
 // sameNameRow is an account SameNameDomains names, as the page links it:
@@ -187,15 +208,38 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, status int
 			v.Note = "The people chosen are in this new account; their keys no longer move them."
 		}
 	}
-	// The accounts one could merge into this one (the list's first 200).
+	// The accounts one could merge into this one (the list's first 200),
+	// and the one to merge chosen: a same-name note's link names it (a
+	// second domain's new account, one person, is rarely among the first
+	// 200 by score: the note sent the operator to a form that did not
+	// offer it), as does the form sent when its page answers.
 	others, err := h.Accounts.List(r.Context(), account.ByScore, 200)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	chosen := r.URL.Query().Get("from")
+	if f := r.PostForm.Get("from"); f != "" {
+		chosen = f
+	}
+	if !accountID.MatchString(chosen) || chosen == a.ID {
+		chosen = ""
+	}
+	listed := false
 	for _, o := range others {
 		if o.ID != a.ID {
-			v.Others = append(v.Others, o)
+			v.Others = append(v.Others, mergeOptionOf(o, chosen))
+			listed = listed || o.ID == chosen
+		}
+	}
+	if chosen != "" && !listed && a.MergedInto == "" && v.CanChange {
+		o, err := h.Accounts.Get(r.Context(), chosen)
+		switch {
+		case err == nil && o.MergedInto == "":
+			v.Others = append([]mergeOption{mergeOptionOf(o, chosen)}, v.Others...)
+		case err != nil && !errors.Is(err, account.ErrNotFound):
+			h.fail(w, r, err)
+			return
 		}
 	}
 	if v.SameName, err = h.Accounts.SameName(r.Context(), a); err != nil {
@@ -205,6 +249,11 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, status int
 	v.SameNameIs = v.SameName
 	for _, o := range others {
 		if o.ID == v.SameName {
+			v.SameNameIs = accountTitle(o)
+		}
+	}
+	if v.SameNameIs != "" && v.SameNameIs == v.SameName { // past the list's first 200: named, not by its id
+		if o, err := h.Accounts.Get(r.Context(), v.SameName); err == nil {
 			v.SameNameIs = accountTitle(o)
 		}
 	}
