@@ -59,6 +59,14 @@ func (a *Account) operatorName() string {
 	return ""
 }
 
+// named reports whether k is the key of the name an operator gave the
+// account (split): the operator's, not a member's, so no member's erasure
+// takes it (leave) while the account lasts.
+func (a *Account) named(k string) bool {
+	c := CompanyKey(a.operatorName())
+	return c != "" && k == "n:"+c && len(a.Members) > 0
+}
+
 // refuse marks the account full of keys from now on; true the first time
 // (to say so in the log).
 func (a *Account) refuse(now time.Time) bool {

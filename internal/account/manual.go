@@ -169,6 +169,16 @@ func (b *Book) Split(ctx context.Context, id string, people []string, name strin
 			// member who gave it is erased (an operator's name stays).
 			dst.Name = src.Name
 		}
+		// The operator's name is the company's from now on: its key, when
+		// free, groups the people who give it here (free-mail people of the
+		// company split off founded an account of their own beside it,
+		// named alike, with no note on either page). Taken from the
+		// account left only when that one is another company now.
+		if w, ok, err := b.splitName(ctx, &src, &dst); err != nil {
+			return Account{}, err
+		} else if ok {
+			ws = append(ws, w)
+		}
 		ws = append(ws, src.put(), dst.put())
 		err = b.T.Transact(ctx, ws)
 		if err == nil {
@@ -179,6 +189,33 @@ func (b *Book) Split(ctx context.Context, id string, people []string, name strin
 		}
 	}
 	return Account{}, errors.New("account: too much contention splitting")
+}
+
+// splitName is the write giving a named split account dst its name's key
+// (ok false: none): a key nobody owns (claimed on condition it still is
+// not), or one of src's that src, as it is after the split, neither votes
+// for nor keeps (kept). Not for a name naming a branch or department.
+func (b *Book) splitName(ctx context.Context, src, dst *Account) (table.Write, bool, error) {
+	key, unit := nameGroup(dst.operatorName())
+	if !strings.HasPrefix(key, "n:") || unit {
+		// No company's name, or a branch's or department's (アクメ 開発本部:
+		// the company's key, アクメ): the company's people are not its.
+		return table.Write{}, false, nil
+	}
+	owner, err := b.keyOwner(ctx, key)
+	if err != nil {
+		return table.Write{}, false, err
+	}
+	switch voted, _ := nameGroup(src.Attributes["company"]); {
+	case owner == "":
+		dst.Keys = append(dst.Keys, key)
+		return keyWrite(key, dst.ID, table.NotExists), true, nil
+	case owner == src.ID && slices.Contains(src.Keys, key) && voted != key && !src.kept(key):
+		src.Keys = slices.DeleteFunc(src.Keys, func(x string) bool { return x == key })
+		dst.Keys = append(dst.Keys, key)
+		return keyWrite(key, dst.ID, table.Always), true, nil
+	}
+	return table.Write{}, false, nil
 }
 
 // distinct is ids in their first order, each once.
@@ -320,7 +357,7 @@ func (b *Book) leave(a *Account, person string) (Member, []string, bool) {
 	a.remove(person)
 	var gone []string
 	a.Keys = slices.DeleteFunc(a.Keys, func(k string) bool {
-		if a.givenByMember(b, k) {
+		if a.givenByMember(b, k) || a.named(k) {
 			return false
 		}
 		gone = append(gone, k)
