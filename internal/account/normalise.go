@@ -324,10 +324,15 @@ var Roles = []string{DecisionMaker, Manager, Practitioner}
 
 var (
 	// Japanese titles, matched anywhere in the title.
-	jaDeputy        = []string{"代理", "補佐"} // 部長代理: the manager's level
-	jaDecisionMaker = []string{"社長", "代表", "会長", "取締役", "役員", "執行役", "本部長", "部長", "局長", "所長", "工場長", "支社長", "支店長", "理事"}
-	jaManager       = []string{"課長", "係長", "次長", "室長", "グループ長", "チーム長", "マネージャー", "マネジャー", "リーダー"}
-	jaPractitioner  = []string{"主任", "担当", "係", "エンジニア", "スタッフ", "社員", "技師", "研究員", "開発", "営業", "デザイナー"}
+	jaDeputy = []string{"代理", "補佐"} // 部長代理: the manager's level
+	// 部門長 and センター長 head a division or centre (部門長 has no 部長 in
+	// it); 責任者 is the head of a function (マーケティング責任者, 事業責任者),
+	// as startups title them; 院長, 学長, 校長 and 事務長 head the clinics
+	// and schools teams sell to; 経営者 runs the firm.
+	jaDecisionMaker = []string{"社長", "代表", "会長", "取締役", "役員", "執行役", "本部長", "部長", "局長", "所長", "工場長", "支社長", "支店長", "理事",
+		"部門長", "センター長", "責任者", "院長", "学長", "校長", "事務長", "経営者"}
+	jaManager      = []string{"課長", "係長", "次長", "室長", "グループ長", "チーム長", "マネージャー", "マネジャー", "リーダー", "店長", "支配人"}
+	jaPractitioner = []string{"主任", "担当", "係", "エンジニア", "スタッフ", "社員", "技師", "研究員", "開発", "営業", "デザイナー"}
 	// English titles, matched as words.
 	enDecisionMaker = map[string]bool{"ceo": true, "cto": true, "cio": true, "cfo": true, "coo": true, "cmo": true, "ciso": true, "cdo": true, "vp": true, "svp": true, "evp": true, "president": true, "director": true, "founder": true, "owner": true, "chief": true, "head": true}
 	enManager       = map[string]bool{"manager": true, "mgr": true, "lead": true, "supervisor": true, "leader": true}
@@ -387,7 +392,13 @@ func Role(title string) string {
 	// partner: a firm's principal (Managing Partner), unless the title
 	// names another role (Partner Sales Engineer, Partner Manager).
 	partner := slices.Contains(words, "partner") && !anyWord(enManager) && !anyWord(enPractitioner)
-	exec := anySub(jaDecisionMaker) || anyWord(enDecisionMaker) || partner
+	// An executive, corporate or managing officer is a 執行役員 as Japanese
+	// firms write it in English (an officer alone is a practitioner's title).
+	officer := false
+	for i, w := range words {
+		officer = officer || w == "officer" && i > 0 && (words[i-1] == "executive" || words[i-1] == "corporate" || words[i-1] == "managing")
+	}
+	exec := anySub(jaDecisionMaker) || anyWord(enDecisionMaker) || partner || officer
 	switch {
 	case exec && !deputy && !assistant:
 		return DecisionMaker

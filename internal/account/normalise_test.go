@@ -81,6 +81,13 @@ func TestRole(t *testing.T) {
 		"部長代理": Manager, "課長": Manager, "係長": Manager, "Engineering Manager": Manager, "ｍａｎａｇｅｒ": Manager, "Team Lead": Manager,
 		"主任": Practitioner, "開発担当": Practitioner, "エンジニア": Practitioner, "Software Engineer": Practitioner, "ｴﾝｼﾞﾆｱ": Practitioner,
 		"": "", "学生": "", "VPN administrator": Practitioner,
+		// Japanese buyers' titles that named no role (部門長 has no 部長 in
+		// it; 営業部門 部門長 read as a practitioner by 営業), and 執行役員 in
+		// English read as a practitioner by its Officer.
+		"部門長": DecisionMaker, "営業部門 部門長": DecisionMaker, "IT部門長": DecisionMaker, "コールセンター長": DecisionMaker,
+		"マーケティング責任者": DecisionMaker, "事業責任者": DecisionMaker, "院長": DecisionMaker, "学長": DecisionMaker, "事務長": DecisionMaker,
+		"経営者": DecisionMaker, "Executive Officer": DecisionMaker, "Senior Executive Officer": DecisionMaker, "Corporate Officer": DecisionMaker,
+		"店長": Manager, "支配人": Manager, "副店長": Manager, "Compliance Officer": Practitioner, "Officer": Practitioner,
 	} {
 		if got := Role(title); got != want {
 			t.Errorf("Role(%q) = %q, want %q", title, got, want)
