@@ -201,6 +201,13 @@ func dropUnits(s string) string {
 	if i := strings.LastIndexByte(s, '('); i > 0 && strings.HasSuffix(s, ")") && (orgUnit(strings.TrimSpace(s[i+1:len(s)-1])) || deptWord(strings.TrimSpace(s[i+1:len(s)-1]))) {
 		s = s[:i] + " " + strings.TrimSpace(s[i+1:len(s)-1])
 	}
+	// The name in the other script in brackets at the end (日本電気株式会社
+	// (NEC), 株式会社アクメ(ACME Inc.), ACME Inc.(株式会社アクメ)) is the same
+	// company: its key is the name's before them (it was 日本電気nec, an
+	// account of its own).
+	if i := strings.LastIndexByte(s, '('); i > 0 && strings.HasSuffix(s, ")") && otherScript(s[:i], s[i+1:len(s)-1]) && keeps(s[:i], 2) {
+		s = strings.TrimSpace(s[:i])
+	}
 	words := strings.Fields(s)
 	n := len(words)
 	for n > 1 && (orgUnit(words[n-1]) || storeTail(words[n-1]) && storeWord.MatchString(words[n-1]) ||
@@ -229,6 +236,24 @@ func dropUnits(s string) string {
 		}
 		return cutFused(s, end, fusedUnit, fusedStore, keeps)
 	}
+}
+
+// otherScript reports whether the bracketed b writes the name before it,
+// name, in the other script: Latin letters alone after a name with
+// Japanese ones, or Japanese after a name in Latin letters alone (legal
+// forms aside).
+func otherScript(name, b string) bool {
+	name, b = plainKey(name), plainKey(b) // 株式会社 ACME (アクメ): the name's letters, not its form's
+	ja := func(r rune) bool { return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) }
+	latin := func(r rune) bool { return r < 0x80 && unicode.IsLetter(r) }
+	other := func(r rune) bool { return unicode.IsLetter(r) && !latin(r) }
+	switch {
+	case strings.ContainsFunc(name, ja):
+		return strings.ContainsFunc(b, latin) && !strings.ContainsFunc(b, other)
+	case strings.ContainsFunc(name, latin) && !strings.ContainsFunc(name, other):
+		return strings.ContainsFunc(b, ja) && !strings.ContainsFunc(b, latin)
+	}
+	return false
 }
 
 // enBranch is where an English place and unit ending s after from start

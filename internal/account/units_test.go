@@ -197,3 +197,21 @@ func TestDepartmentAfterSpace(t *testing.T) {
 		}
 	}
 }
+
+// TestNameInOtherScriptInBrackets: the company's name in the other script
+// in brackets after it (日本電気株式会社（NEC）, 株式会社アクメ（ACME Inc.）,
+// ACME Inc.(株式会社アクメ)), as forms and business cards write it, is the
+// same company: its key was 日本電気nec, an account of its own beside
+// 日本電気's. A bracket in the same script stays part of the name, and what
+// is left keeps two characters.
+func TestNameInOtherScriptInBrackets(t *testing.T) {
+	for name, want := range map[string]string{
+		"日本電気株式会社（NEC）": "日本電気", "日本電気株式会社 (NEC)": "日本電気", "株式会社アクメ（ACME Inc.）": "アクメ", "株式会社アクメ (ACME Co., Ltd.)": "アクメ",
+		"NTTデータ(NTT DATA)": "nttデータ", "ACME Inc.(株式会社アクメ)": "acme", "株式会社 ACME（アクメ）": "acme", "3M(スリーエム)": "3m",
+		"株式会社バトン（本社）": "バトン", "アクメ(東京)": "アクメ東京", "Acme (Japan)": "acmejapan", "株式会社A(B)": "ab", "株式会社(ACME)": "acme",
+	} {
+		if got := CompanyKey(name); got != want {
+			t.Errorf("CompanyKey(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
