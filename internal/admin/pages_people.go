@@ -62,11 +62,12 @@ type personRow struct {
 	Updated                                       time.Time
 }
 
-// People search lists the scored people best score first, the whole
-// list's order (qualify.ByScore: the index and every score record, by
-// key), and reads the person records in that order: a page looks at most
-// peopleExamine people (a rare match leaves a page short, with a link to
-// go on) and never reads events or ledgers. An exact email is one lookup.
+// People search lists the scored people best score first, in the order
+// of the ranking the sweep keeps (qualify.RankedPage: a chunk of it and
+// the examined people's score records, never everyone's), and reads the
+// person records in that order: a page looks at most peopleExamine people
+// (a rare match leaves a page short, with a link to go on) and never
+// reads events or ledgers. An exact email is one lookup.
 const (
 	peopleRows    = 50
 	peopleExamine = 200
@@ -176,33 +177,43 @@ func (h *Handler) peopleSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.ByName = v.Q != ""
-	// The whole list in score order, stage and grade read from the score
-	// records; a search reads the people in that order, peopleExamine a page.
-	ranked, err := qualify.ByScore(ctx, h.Workspace.T, q.Get("after"), func(rec qualify.Record) bool {
+	// The list in score order (the ranking the sweep keeps), stage and
+	// grade read from each examined person's score record; a search reads
+	// the people in that order, a page's rows at a time, peopleExamine a
+	// page at most.
+	keepRec := func(rec qualify.Record) bool {
 		stage := rec.Stage
 		if stage == "" {
 			stage = qualify.StageLead
 		}
 		return (v.Stage == "" || stage == v.Stage) && (v.Grade == "" || rec.Verdict.Grade == v.Grade)
-	})
-	if err != nil {
-		h.fail(w, r, err) // the cursor is checked: the store
-		return
 	}
-	cursor := ""
-	for i := range ranked {
-		if v.Examined == peopleExamine || len(v.Rows) == peopleRows {
-			cursor = qualify.ScoreCursor(ranked[i-1])
-			break
-		}
-		v.Examined++
-		row, ok, err := h.personRow(ctx, ranked[i].ID, &ranked[i].Rec)
+	cursor := q.Get("after")
+	for v.Examined < peopleExamine && len(v.Rows) < peopleRows {
+		n := min(peopleRows, peopleExamine-v.Examined)
+		ranked, next, err := qualify.RankedPage(ctx, h.Workspace.T, cursor, n, keepRec)
 		if err != nil {
-			h.fail(w, r, err)
+			h.fail(w, r, err) // the cursor is checked: the store
 			return
 		}
-		if ok && keep(row) {
-			v.Rows = append(v.Rows, row)
+		v.Examined += n
+		cursor = next
+		for i := range ranked {
+			if len(v.Rows) == peopleRows {
+				cursor = qualify.ScoreCursor(ranked[i-1])
+				break
+			}
+			row, ok, err := h.personRow(ctx, ranked[i].ID, &ranked[i].Rec)
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			if ok && keep(row) {
+				v.Rows = append(v.Rows, row)
+			}
+		}
+		if cursor == "" {
+			break
 		}
 	}
 	v.First, v.Next = pageLinks("people", q, cursor)

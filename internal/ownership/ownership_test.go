@@ -76,6 +76,7 @@ var kinds = []kind{
 	{"MQLS", "", qualify},
 	{"AGG#", "", qualify},
 	{"SCORED#", "", qualify}, // the index of scored people (reports)
+	{"RANKING", "", qualify}, // the people list's order, kept by the sweep
 	{"LINK#", "LINK", links},
 	{"CAMP#", "CAMP", links},
 	{"CAMP#", "L#", links},
@@ -116,7 +117,7 @@ var itemKinds = map[string]string{
 // that builds and decodes the partition's key (others use its function).
 var partitionOwner = map[string]string{
 	"V#": eventlog, "P#": identity, "EMAIL#": identity, "TOMB#": privacy, "SESS#": session, "JOB#": qualify, "CLICKDUE": click, "CAMPEV#": click, "NOTOKEN#": click,
-	"MQLS": qualify, "AGG#": qualify, "SCORED#": qualify, "LINK#": links, "CAMP#": links, "CAMPS": links, "EXT#": push, "INBOX": push, "Q#": queue,
+	"MQLS": qualify, "AGG#": qualify, "SCORED#": qualify, "RANKING": qualify, "LINK#": links, "CAMP#": links, "CAMPS": links, "EXT#": push, "INBOX": push, "Q#": queue,
 	"ACCTS": account, "ACCTKEY#": account, "ACCT#": account, "ACCTGONE#": account, "AUDIT": audit, "DLQLEASE": dlq, "SFAFORGET#": push,
 	"REPNAME": repnames, "MQLDELIVERED": push, "CONNSINCE": push, "SLAOWNER": sla,
 }

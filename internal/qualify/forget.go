@@ -24,6 +24,9 @@ func (q *Qualifier) Forget(ctx context.Context, s privacy.Subject) (privacy.Remo
 	if err != nil {
 		return r, err
 	}
+	if err := forgetInRanking(ctx, q.T, s.Person); err != nil {
+		return r, err
+	}
 	// The MQL index entries first: a retry still finds them from the MQL
 	// items (personItems lists the index before the partition).
 	err = q.personItems(ctx, s, func(query table.Query, match func(table.Item) bool) error {

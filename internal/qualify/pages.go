@@ -79,6 +79,9 @@ func ValidMQLCursor(cursor string) bool {
 type Ranked struct {
 	ID  string
 	Rec Record
+	// Score places them in the order: their record's behaviour score as
+	// ByScore read it, or as the ranking was built (RankedPage).
+	Score float64
 }
 
 // ByScore returns the indexed people whose record keep accepts (nil: all),
@@ -91,6 +94,9 @@ type Ranked struct {
 // with nearly every scored event: a transaction where one put is enough,
 // twice the write units of a known person's page view). What it reads grows
 // with people, never with their events; the reports read more per person.
+// So the people list's pages read it only in a small store: the sweep
+// stores its order as the ranking (BuildRanking), which pages read
+// (RankedPage).
 func ByScore(ctx context.Context, t table.Table, cursor string, keep func(Record) bool) ([]Ranked, error) {
 	var from *Ranked
 	if cursor != "" {
@@ -98,8 +104,7 @@ func ByScore(ctx context.Context, t table.Table, cursor string, keep func(Record
 		if !ok {
 			return nil, fmt.Errorf("qualify: bad cursor %q", cursor)
 		}
-		from = &Ranked{ID: person}
-		from.Rec.Verdict.Behaviour = score
+		from = &Ranked{ID: person, Score: score}
 	}
 	ids, err := scoredPeople(ctx, t)
 	if err != nil {
@@ -113,6 +118,7 @@ func ByScore(ctx context.Context, t table.Table, cursor string, keep func(Record
 		switch {
 		case err == nil:
 			all[i].Rec, errs[i] = decodeRecord(it.Data)
+			all[i].Score = all[i].Rec.Verdict.Behaviour
 		case !errors.Is(err, table.ErrNotFound):
 			errs[i] = err
 		}
@@ -132,7 +138,7 @@ func ByScore(ctx context.Context, t table.Table, cursor string, keep func(Record
 
 // rankedBefore is ByScore's order: higher score, then person id.
 func rankedBefore(a, b Ranked) bool {
-	if x, y := a.Rec.Verdict.Behaviour, b.Rec.Verdict.Behaviour; x != y {
+	if x, y := a.Score, b.Score; x != y {
 		return x > y
 	}
 	return a.ID < b.ID
@@ -142,7 +148,7 @@ func rankedBefore(a, b Ranked) bool {
 // in the order (score, person), not a position, so that people whose score
 // moved between two pages do not shift the rest by one.
 func ScoreCursor(r Ranked) string {
-	return strconv.FormatFloat(r.Rec.Verdict.Behaviour, 'g', -1, 64) + "_" + r.ID
+	return strconv.FormatFloat(r.Score, 'g', -1, 64) + "_" + r.ID
 }
 
 // ValidScoreCursor reports whether cursor is one ScoreCursor can give.
