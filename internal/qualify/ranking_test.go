@@ -14,7 +14,9 @@ import (
 	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
+	"github.com/baton-hq/baton/internal/table/dynamotable"
 	"github.com/baton-hq/baton/internal/table/tablecount"
+	"github.com/baton-hq/baton/internal/testutil/moto"
 )
 
 // TestRankedPages: the people list's pages read from the ranking the
@@ -28,11 +30,20 @@ func TestRankedPages(t *testing.T) {
 	defer func(n, from int) { rankingChunk, rankingFrom = n, from }(rankingChunk, rankingFrom)
 	rankingChunk, rankingFrom = 5, 50 // many chunks, and pages that span them
 	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	bt, err := bolttable.Open(filepath.Join(t.TempDir(), "s.db"), bolttable.WithClock(clock.Fixed(at)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bt.Close()
+	t.Run("bbolt", func(t *testing.T) {
+		bt, err := bolttable.Open(filepath.Join(t.TempDir(), "s.db"), bolttable.WithClock(clock.Fixed(at)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer bt.Close()
+		testRankedPages(t, bt, at)
+	})
+	t.Run("dynamodb", func(t *testing.T) { // on moto's
+		testRankedPages(t, moto.NewTable(t, dynamotable.WithClock(clock.Fixed(at))), at)
+	})
+}
+
+func testRankedPages(t *testing.T, bt table.Table, at time.Time) {
 	ctx := context.Background()
 	const n = 57
 	put := func(person string, rec Record, first bool) {
