@@ -24,9 +24,10 @@ import (
 // Sweep runs the clock-driven work once: newsletter clicks whose visits
 // are over are judged (click.Handler.Settle), SLA breaches are found and
 // announced (once each), rescore jobs advance (their people listed, then
-// rescored), and (once per store) the reports' index of scored people and
-// the campaigns' list are completed. Retention is DynamoDB TTL on AWS and
-// the local stack's purge.
+// rescored), (once per store) the reports' index of scored people and
+// the campaigns' list are completed, and the people list's ranking is
+// built again when stale (qualify.RefreshRanking). Retention is DynamoDB
+// TTL on AWS and the local stack's purge.
 //
 // Each step has a budget (sweepBudgets), together within the sweep
 // function's 120 s, and a step that fails or runs out of time holds back
