@@ -98,6 +98,11 @@ type Ranked struct {
 // stores its order as the ranking (BuildRanking), which pages read
 // (RankedPage).
 func ByScore(ctx context.Context, t table.Table, cursor string, keep func(Record) bool) ([]Ranked, error) {
+	return byScore(ctx, t, cursor, keep, factsParallel)
+}
+
+// byScore is ByScore reading parallel records at once.
+func byScore(ctx context.Context, t table.Table, cursor string, keep func(Record) bool, parallel int) ([]Ranked, error) {
 	var from *Ranked
 	if cursor != "" {
 		score, person, ok := parseScoreCursor(cursor)
@@ -112,7 +117,7 @@ func ByScore(ctx context.Context, t table.Table, cursor string, keep func(Record
 	}
 	all := make([]Ranked, len(ids))
 	errs := make([]error, len(ids))
-	err = fanout.Each(len(ids), factsParallel, func(i int) {
+	err = fanout.Each(len(ids), parallel, func(i int) {
 		all[i].ID = ids[i]
 		it, err := t.Get(ctx, identity.PersonPK(ids[i]), scoreSK)
 		switch {

@@ -89,11 +89,16 @@ func RefreshRanking(ctx context.Context, t table.Table, now time.Time, maxAge ti
 	return true, BuildRanking(ctx, t, now)
 }
 
+// rankingParallel is how many score records a build reads at once: on
+// DynamoDB a read takes milliseconds, and 100,000 people's at
+// factsParallel would not fit the sweep's budget for the build.
+const rankingParallel = 128
+
 // BuildRanking reads every indexed person's score record (ByScore's reads)
 // and stores their order as the ranking of now, dropping the build before
 // the current one.
 func BuildRanking(ctx context.Context, t table.Table, now time.Time) error {
-	all, err := ByScore(ctx, t, "", nil)
+	all, err := byScore(ctx, t, "", nil, rankingParallel)
 	if err != nil {
 		return err
 	}

@@ -123,6 +123,9 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 		// older than qualify.RankingMaxAge: every score record read.
 		step(sweepBudgets.ranking, func(ctx context.Context) error {
 			_, err := qualify.RefreshRanking(ctx, a.Table, a.Now(), qualify.RankingMaxAge)
+			if err != nil && ctx.Err() != nil {
+				a.Log.Warn("people list: building its ranking took longer than the sweep's budget; pages read the last one built", "budget", sweepBudgets.ranking)
+			}
 			return err
 		})
 	}
