@@ -165,9 +165,9 @@ func boundedOwners(read func(context.Context, qualify.MQL) (qualify.Owner, error
 }
 
 // sweepBudgets are the sweep's steps' times: 20 + 25 + 10 + 25 + 10 + 10 +
-// 20 s, within the sweep function's 120 s with room to answer (the
+// 15 s, within the sweep function's 120 s with room to answer (the
 // function's context also ends lambdafn.Reserve before its deadline).
-var sweepBudgets = struct{ clicks, sla, requeue, rescores, backfill, ranking time.Duration }{20 * time.Second, 25 * time.Second, 10 * time.Second, 25 * time.Second, 10 * time.Second, 20 * time.Second}
+var sweepBudgets = struct{ clicks, sla, requeue, rescores, backfill, ranking time.Duration }{20 * time.Second, 25 * time.Second, 10 * time.Second, 25 * time.Second, 10 * time.Second, 15 * time.Second}
 
 // LostAfter and LostWindow are when an MQL with no delivery record is
 // taken as lost and queued again (push.Requeue): 2 hours after its raise
