@@ -138,8 +138,10 @@ type Link struct {
 	Dropped time.Time `json:"dropped,omitzero"`
 	// Rescore names the people whose past periods the last write changed
 	// (a form placed before the current one's: its person, and whom the
-	// period was taken from): the change feed rescores them, as a new
-	// link scores the current person. Any other write clears it.
+	// period was taken from; a switch: the person it ended, whom the feed
+	// may have scored the new person's first events for): the change feed
+	// rescores them, as a new link scores the current person. Any other
+	// write clears it.
 	Rescore []string `json:"rescore,omitempty"`
 	version int64
 }
@@ -878,6 +880,13 @@ func (d *Directory) LinkVisitor(ctx context.Context, visitor, person string, at 
 			l.History[len(l.History)-1].To = sp.From
 			l.History = append(l.History, sp)
 			res.Previous = cur.Person
+			// The collector stores a request's events before it
+			// identifies its form, so the feed may have scored the new
+			// person's form, and what followed it, for the previous
+			// one: a colleague's contact form on a shared PC, the
+			// thank-you page of a corrected address. Scoring only
+			// adds; the previous person is rebuilt from their periods.
+			rescore = []string{cur.Person}
 		case len(l.History) == 0:
 			l.History = []Span{{Person: person, Strength: s, Identified: at}}
 		default: // its person was erased: from now on only
