@@ -228,7 +228,15 @@ func (e *Engine) applyState(st *State, evs []event.Event, out []qualify.Contribu
 				st.remember(again)
 			}
 			pts := r.Points
-			if r.Once {
+			// An event of a cycle sales closed (dated at or before the
+			// recycle, reaching scoring after it: the tag's offline
+			// queue, a late batch, an exhibition's list imported a week
+			// on) counts as a rescore's replay counts it: its points
+			// times recycle.multiply, using none of the new cycle's
+			// once-rules or per-person caps (exact for multiply 0 and
+			// one recycle since; the state keeps the last recycle only).
+			closed := !st.RecycledAt.IsZero() && !ev.Timestamp.After(st.RecycledAt)
+			if r.Once && !closed {
 				if st.Fired[r.Name] {
 					continue
 				}
@@ -242,7 +250,7 @@ func (e *Engine) applyState(st *State, evs []event.Event, out []qualify.Contribu
 			if r.CapPerDay > 0 {
 				pts = capped(pts, r.CapPerDay, st.dayPoints(r.Name, day))
 			}
-			if r.CapPerPerson > 0 {
+			if r.CapPerPerson > 0 && !closed {
 				pts = capped(pts, r.CapPerPerson, st.PerRule[r.Name])
 			}
 			if pts == 0 || (r.Points > 0) != (pts > 0) {
@@ -250,6 +258,14 @@ func (e *Engine) applyState(st *State, evs []event.Event, out []qualify.Contribu
 			}
 			if r.CapPerDay > 0 {
 				st.addDayPoints(r.Name, day, pts)
+			}
+			if closed {
+				if pts *= e.R.Recycle.Multiply; pts == 0 {
+					continue
+				}
+				e.add(st, pts, ev.Timestamp)
+				out = append(out, qualify.Contribution{Rule: r.Name, Kind: "behaviour", EventID: ev.ID, EventType: ev.Type, URL: ev.URL, Delta: pts, At: ev.Timestamp})
+				continue
 			}
 			st.PerRule[r.Name] += pts
 			if !st.RecycledAt.IsZero() && ev.Timestamp.After(st.RecycledAt) && pts > 0 {
