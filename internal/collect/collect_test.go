@@ -1770,3 +1770,21 @@ func TestInPageJumpsAreNoPageViews(t *testing.T) {
 		t.Fatalf("jumps alone: status %d %s", w.Code, w.Body)
 	}
 }
+
+// TestFormWithACarrierAddressIdentifies: a visitor's form naming their
+// docomo address of the old rules (a dot before the "@") was stored and
+// identified nobody: the inquiry became no person, no lead.
+func TestFormWithACarrierAddressIdentifies(t *testing.T) {
+	e := newEnv(t)
+	form := `{"type":"form_submit","messageId":"f1","anonymousId":"anon-carrier-1","properties":{"url":"https://www.example.com/contact","fields":{"email":"Taro.@docomo.ne.jp","company":"Acme"}}}`
+	if w := e.do("POST", "/e", form, map[string]string{"Cookie": "bt_vid=anon-carrier-1"}); w.Code != 204 {
+		t.Fatalf("status %d %s", w.Code, w.Body)
+	}
+	p, err := e.dir.ByEmail(context.Background(), "taro.@docomo.ne.jp")
+	if err != nil || p.Attributes["company"] != "Acme" {
+		t.Fatalf("person %+v %v", p, err)
+	}
+	if l, _ := e.dir.GetLink(context.Background(), "anon-carrier-1"); l.PersonAt(envNow()) != p.ID {
+		t.Fatalf("link %+v, want the browser %s's", l, p.ID)
+	}
+}

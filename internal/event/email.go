@@ -151,7 +151,7 @@ func normalizeEmail(s string) (string, error) {
 		return "", errNotEmail
 	}
 	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || a.Name != "" {
+	if (err != nil || a.Address != s || a.Name != "") && !carrierAddress(s) {
 		return "", errNotEmail
 	}
 	at := strings.LastIndexByte(s, '@')
@@ -159,6 +159,45 @@ func normalizeEmail(s string) (string, error) {
 		return "", errNotEmail
 	}
 	return strings.ToLower(s), nil
+}
+
+// carrierDomains are the Japanese mobile carriers' mail domains whose
+// older addresses break RFC 5322's dot-atom: a dot before the "@" or two
+// in a row (taro.@docomo.ne.jp, taro..yamada@ezweb.ne.jp), which the
+// carriers handed out until 2009 and still deliver to (au kept them when
+// it moved ezweb.ne.jp's mailboxes to au.com). A subdomain of one of them
+// counts too (d.vodafone.ne.jp, di.pdx.ne.jp).
+var carrierDomains = []string{"docomo.ne.jp", "ezweb.ne.jp", "au.com", "softbank.ne.jp", "i.softbank.jp", "vodafone.ne.jp", "disney.ne.jp", "pdx.ne.jp"}
+
+// carrierAddress reports whether s is such a carrier's address: at one of
+// carrierDomains, its local part of the characters an address's may hold
+// and dots anywhere, and a plain address once its dots are made regular.
+// Anywhere else a dot so placed is a typo, and the text no address.
+func carrierAddress(s string) bool {
+	at := strings.LastIndexByte(s, '@')
+	if at < 1 {
+		return false
+	}
+	local, domain := s[:at], strings.ToLower(s[at+1:])
+	carrier := false
+	for _, d := range carrierDomains {
+		carrier = carrier || domain == d || strings.HasSuffix(domain, "."+d)
+	}
+	if !carrier || !strings.Contains(local, ".") {
+		return false
+	}
+	var words []string
+	for w := range strings.SplitSeq(local, ".") {
+		if w != "" {
+			words = append(words, w)
+		}
+	}
+	if len(words) == 0 {
+		return false
+	}
+	regular := strings.Join(words, ".") + "@" + domain
+	a, err := mail.ParseAddress(regular)
+	return err == nil && a.Name == "" && a.Address == regular
 }
 
 func isASCII(s string) bool {

@@ -80,7 +80,7 @@ func TestEmailInvisibleCharacters(t *testing.T) {
 // stores a URL (given a top-level domain of letters, as the scrubber asks).
 func FuzzNormalizeEmail(f *testing.F) {
 	for _, s := range []string{"alice@acme.example", "alice\u200b@acme.example", "\ufeffalice@acme.example", "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ",
-		"山田@example.jp", "a\u3000lice@acme.example", "Ｙａｍａｄａ@Kaisha-Acme.example", "a!#$%&'*+-/=?^_`{|}~@b.example", "x@y", "José@例え.jp", "taro@例え。jp"} {
+		"山田@example.jp", "a\u3000lice@acme.example", "Ｙａｍａｄａ@Kaisha-Acme.example", "a!#$%&'*+-/=?^_`{|}~@b.example", "x@y", "José@例え.jp", "taro@例え。jp", "taro..yamada.@docomo.ne.jp"} {
 		f.Add(s)
 	}
 	var sc Scrubber
@@ -179,6 +179,41 @@ func TestEmailSentencePeriod(t *testing.T) {
 	for _, in := range []string{"taro.yamada@example.co.jp", "t.a.r.o@sub.example.jp", "taro+x.y@example.jp"} {
 		if got, err := NormalizeEmail(in); err != nil || got != in {
 			t.Errorf("NormalizeEmail(%q) = %q, %v; want it unchanged", in, got, err)
+		}
+	}
+}
+
+// TestCarrierAddressesOfTheOldRules: docomo, au and SoftBank handed out
+// addresses with a dot before the "@" or two in a row until 2009, and
+// still deliver to them; a visitor giving theirs to a form identified
+// nobody (net/mail refuses them), and the inquiry reached no one. They are
+// read as typed at those carriers' domains; elsewhere such a dot is a
+// typo, and the text no address.
+func TestCarrierAddressesOfTheOldRules(t *testing.T) {
+	for in, want := range map[string]string{
+		"taro.@docomo.ne.jp":       "taro.@docomo.ne.jp",
+		"Taro..Yamada@EZweb.ne.jp": "taro..yamada@ezweb.ne.jp",
+		"taro.@au.com":             "taro.@au.com",
+		"hanako...@i.softbank.jp":  "hanako...@i.softbank.jp",
+		"ｔａｒｏ．＠ｄｏｃｏｍｏ．ｎｅ．ｊｐ":              "taro.@docomo.ne.jp", // typed full-width
+		"taro.@docomo.ne.jp。":             "taro.@docomo.ne.jp", // a sentence's period after it
+		"yamada-.._taro@d.vodafone.ne.jp": "yamada-.._taro@d.vodafone.ne.jp",
+	} {
+		if got, err := NormalizeEmail(in); err != nil || got != want {
+			t.Errorf("NormalizeEmail(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{
+		"taro.@example.co.jp",             // not a carrier's: a typo
+		"taro..yamada@gmail.com",          //
+		".@docomo.ne.jp",                  // dots alone
+		"ta ro.@docomo.ne.jp",             // a space inside
+		"\"ta ro\".@docomo.ne.jp",         // quoted
+		"taro.@docomo.ne.jp.evil.example", // not the carrier's domain
+		"taro.@xdocomo.ne.jp",             //
+	} {
+		if got, err := NormalizeEmail(bad); err == nil {
+			t.Errorf("NormalizeEmail(%q) = %q, want an error", bad, got)
 		}
 	}
 }
