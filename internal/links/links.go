@@ -743,6 +743,15 @@ func queryEscape(q string) string {
 // the UTM parameters are appended to it. Only what no URL may hold is
 // escaped in it: a space or a character past ASCII (a destination typed
 // with ?q=hello world or ?k=日本 went out as such in the Location header).
+//
+// A utm_* parameter the URL holds empty (utm_source= or utm_source alone)
+// is no value of its own: the campaign's is written in its place, not
+// appended as a second utm_source, as a reader taking the first value
+// (Baton's own landing, URLSearchParams.get) would still find it empty.
+// A name counts only as written, lower-case: UTM_SOURCE=x is no utm_source
+// to Baton (event.ParseUTM) nor to GA4, whose campaign parameters are the
+// lower-case names it documents, so the campaign's utm_source is still
+// added beside it and the reports get the campaign's source.
 func Destination(l Link, c Campaign) string {
 	u, err := url.Parse(l.URL)
 	if err != nil {
@@ -752,20 +761,52 @@ func Destination(l Link, c Campaign) string {
 		u.RawQuery = q
 		l.URL = u.String()
 	}
-	q := u.Query()
-	add := url.Values{}
-	for _, p := range [][2]string{{"utm_source", c.UTM.Source}, {"utm_medium", c.UTM.Medium}, {"utm_campaign", c.UTM.Campaign}, {"utm_content", c.UTM.Content}} {
-		if p[1] != "" && q.Get(p[0]) == "" {
-			add.Set(p[0], p[1])
+	pieces := strings.Split(u.RawQuery, "&")
+	// The first piece naming each utm_* key, as GA4 and Baton read
+	// (url.Values.Get), and whether it is empty.
+	first := map[string]int{}
+	empty := map[string]bool{}
+	for i, piece := range pieces {
+		if piece == "" || strings.Contains(piece, ";") { // as url.ParseQuery: no pair
+			continue
+		}
+		rawKey, rawValue, _ := strings.Cut(piece, "=")
+		key, err1 := url.QueryUnescape(rawKey)
+		value, err2 := url.QueryUnescape(rawValue)
+		if err1 != nil || err2 != nil || !strings.HasPrefix(key, "utm_") {
+			continue
+		}
+		if _, seen := first[key]; !seen {
+			first[key], empty[key] = i, value == ""
 		}
 	}
-	if len(add) == 0 {
+	add := url.Values{}
+	filled := false
+	for _, p := range [][2]string{{"utm_source", c.UTM.Source}, {"utm_medium", c.UTM.Medium}, {"utm_campaign", c.UTM.Campaign}, {"utm_content", c.UTM.Content}} {
+		i, named := first[p[0]]
+		if p[1] == "" || named && !empty[p[0]] {
+			continue
+		}
+		if named {
+			rawKey, _, _ := strings.Cut(pieces[i], "=")
+			pieces[i] = rawKey + "=" + url.QueryEscape(p[1])
+			filled = true
+			continue
+		}
+		add.Set(p[0], p[1])
+	}
+	if !filled && len(add) == 0 {
 		return l.URL
 	}
-	if u.RawQuery != "" && !strings.HasSuffix(u.RawQuery, "&") {
-		u.RawQuery += "&"
+	if filled {
+		u.RawQuery = strings.Join(pieces, "&")
 	}
-	u.RawQuery += add.Encode()
+	if len(add) > 0 {
+		if u.RawQuery != "" && !strings.HasSuffix(u.RawQuery, "&") {
+			u.RawQuery += "&"
+		}
+		u.RawQuery += add.Encode()
+	}
 	u.ForceQuery = false
 	return u.String()
 }

@@ -72,6 +72,33 @@ func TestDestinationKeepsTheURLsOwnQuery(t *testing.T) {
 	}
 }
 
+// TestDestinationFillsAnEmptyUTM: a destination registered with an empty
+// utm_source= (a URL builder's field left blank) went out with a second
+// utm_source appended, and a landing reading the first found it empty:
+// the click counted under no source. The empty one is filled in place;
+// the rest of the query is kept as it was. An upper-case UTM_SOURCE is no
+// utm_source to Baton's landing (event.ParseUTM) nor to GA4, so the
+// campaign's is added beside it, as before.
+func TestDestinationFillsAnEmptyUTM(t *testing.T) {
+	utm := Campaign{UTM: UTM{Source: "newsletter", Medium: "email", Campaign: "dec news"}}
+	for _, c := range []struct{ url, want string }{
+		{"https://www.example.com/p?utm_source=&z=1", "https://www.example.com/p?utm_source=newsletter&z=1&utm_campaign=dec+news&utm_medium=email"},
+		{"https://www.example.com/p?a=1&utm_source&utm_medium=&utm_campaign=own#top", "https://www.example.com/p?a=1&utm_source=newsletter&utm_medium=email&utm_campaign=own#top"},
+		{"https://www.example.com/p?utm_campaign=&utm_campaign=later", "https://www.example.com/p?utm_campaign=dec+news&utm_campaign=later&utm_medium=email&utm_source=newsletter"},
+		{"https://www.example.com/p?utm_content=", "https://www.example.com/p?utm_content=&utm_campaign=dec+news&utm_medium=email&utm_source=newsletter"}, // the campaign has no content to give
+		{"https://www.example.com/p?UTM_SOURCE=x", "https://www.example.com/p?UTM_SOURCE=x&utm_campaign=dec+news&utm_medium=email&utm_source=newsletter"},
+	} {
+		got := Destination(Link{URL: c.url}, utm)
+		if got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.url, got, c.want)
+		}
+		u, _ := url.Parse(got)
+		if q := u.Query(); len(q["utm_source"]) != 1 || q.Get("utm_source") != "newsletter" {
+			t.Errorf("%s: utm_source %q, want newsletter once", got, q["utm_source"])
+		}
+	}
+}
+
 // newRegistry is a registry on a fresh embedded store, its clock at
 // 2026-11-24 09:00 UTC.
 // addrs are n addresses of a list named prefix.
