@@ -330,12 +330,27 @@ var (
 	// as startups title them; 院長, 学長, 校長 and 事務長 head the clinics
 	// and schools teams sell to; 経営者 runs the firm.
 	jaDecisionMaker = []string{"社長", "代表", "会長", "取締役", "役員", "執行役", "本部長", "部長", "局長", "所長", "工場長", "支社長", "支店長", "理事",
-		"部門長", "センター長", "責任者", "院長", "学長", "校長", "事務長", "経営者"}
+		"部門長", "センター長", "責任者", "院長", "学長", "校長", "事務長", "経営者",
+		// オーナー owns the firm (オーナー社長, a shop's オーナー); ディレクター is
+		// a Director's title, and ゼネラルマネージャー a General Manager's:
+		// the head of a business or department (as 部長), not a マネージャー.
+		"オーナー", "ディレクター", "ゼネラルマネージャー", "ゼネラルマネジャー", "ジェネラルマネージャー", "ジェネラルマネジャー"}
 	jaManager      = []string{"課長", "係長", "次長", "室長", "グループ長", "チーム長", "マネージャー", "マネジャー", "リーダー", "店長", "支配人"}
 	jaPractitioner = []string{"主任", "担当", "係", "エンジニア", "スタッフ", "社員", "技師", "研究員", "開発", "営業", "デザイナー"}
 	// English titles, matched as words.
-	enDecisionMaker = map[string]bool{"ceo": true, "cto": true, "cio": true, "cfo": true, "coo": true, "cmo": true, "ciso": true, "cdo": true, "vp": true, "svp": true, "evp": true, "president": true, "director": true, "founder": true, "owner": true, "chief": true, "head": true}
-	enManager       = map[string]bool{"manager": true, "mgr": true, "lead": true, "supervisor": true, "leader": true}
+	// GM is a General Manager (read as two words below).
+	enDecisionMaker = map[string]bool{"ceo": true, "cto": true, "cio": true, "cfo": true, "coo": true, "cmo": true, "ciso": true, "cdo": true, "vp": true, "svp": true, "evp": true, "president": true, "director": true, "founder": true, "owner": true, "chief": true, "head": true, "gm": true}
+	// AGM and DGM: an assistant or deputy general manager (as 部長代理).
+	enManager = map[string]bool{"manager": true, "mgr": true, "lead": true, "supervisor": true, "leader": true, "agm": true, "dgm": true}
+	// An owner of a product, process or service (Scrum's Product Owner,
+	// プロダクトオーナー) owns a piece of work, not the firm: the manager's
+	// level, as a Product Manager.
+	enWorkOwned = map[string]bool{"product": true, "process": true, "service": true, "data": true, "system": true, "application": true}
+	jaWorkOwner = []string{"プロダクトオーナー", "プロセスオーナー", "サービスオーナー", "データオーナー", "システムオーナー"}
+	// Webディレクター and アートディレクター are occupations, the web or
+	// design staff who run a site's or a piece's production, not a director
+	// of the company.
+	jaWorkDirector = []string{"webディレクター", "ウェブディレクター", "アートディレクター"}
 	// An executive's secretary or assistant names the executive (社長秘書,
 	// Executive Assistant to the CEO) but is not one: practitioner, or manager
 	// with a manager's title (秘書課長, Assistant Manager), or a deputy before
@@ -380,13 +395,47 @@ func Role(title string) string {
 		}
 		return false
 	}
+	// A product's or a site's owner or director (プロダクトオーナー,
+	// Webディレクター) is read apart: those words say no more below.
+	workOwner, workDirector := false, false
+	for _, t := range jaWorkOwner {
+		workOwner = workOwner || strings.Contains(s, t)
+		s = strings.ReplaceAll(s, t, " ")
+	}
+	for _, t := range jaWorkDirector {
+		workDirector = workDirector || strings.Contains(s, t)
+		s = strings.ReplaceAll(s, t, " ")
+	}
+	// General Manager is the head of a business or department (the
+	// English of 部長 at many Japanese firms): one decision maker's title,
+	// its Manager no manager's.
+	gm := func(i int) bool {
+		return words[i] == "gm" || words[i] == "general" && i+1 < len(words) && words[i+1] == "manager"
+	}
+	execWord, managerWord := false, false
+	for i, w := range words {
+		switch {
+		case w == "owner" && i > 0 && enWorkOwned[words[i-1]]:
+			workOwner = true
+		case enDecisionMaker[w], gm(i):
+			execWord = true
+		case enManager[w] && !(w == "manager" && i > 0 && words[i-1] == "general"):
+			managerWord = true
+		}
+	}
 	anySub := func(list []string) bool { return anySubIn(s, list) }
 	// 代理店 is an agency (代理店営業部長 heads its sales), not a deputy's 代理.
 	deputy, assistant := anySubIn(strings.ReplaceAll(s, "代理店", "店"), jaDeputy), anySub(jaAssistant)
 	for i, w := range words {
 		if enAssistant[w] && !(w == "secretary" && slices.Contains(words, "general")) {
 			assistant = true
-			deputy = deputy || i+1 < len(words) && (enDecisionMaker[words[i+1]] || words[i+1] == "vice")
+			deputy = deputy || i+1 < len(words) && (enDecisionMaker[words[i+1]] || words[i+1] == "vice" || gm(i+1))
+		}
+		// Deputy General Manager, Deputy Director, Deputy Head: a
+		// department head's deputy, as 部長代理 (a Deputy President or CEO
+		// stays a decision maker).
+		if w == "deputy" && i+1 < len(words) && (gm(i+1) || words[i+1] == "director" || words[i+1] == "head") {
+			deputy = true
 		}
 	}
 	// partner: a firm's principal (Managing Partner), unless the title
@@ -398,13 +447,13 @@ func Role(title string) string {
 	for i, w := range words {
 		officer = officer || w == "officer" && i > 0 && (words[i-1] == "executive" || words[i-1] == "corporate" || words[i-1] == "managing")
 	}
-	exec := anySub(jaDecisionMaker) || anyWord(enDecisionMaker) || partner || officer
+	exec := anySub(jaDecisionMaker) || execWord || partner || officer
 	switch {
 	case exec && !deputy && !assistant:
 		return DecisionMaker
-	case anySub(jaManager), anyWord(enManager), exec && deputy:
+	case anySub(jaManager), managerWord, exec && deputy, workOwner:
 		return Manager
-	case anySub(jaPractitioner), anyWord(enPractitioner), assistant:
+	case anySub(jaPractitioner), anyWord(enPractitioner), assistant, workDirector:
 		return Practitioner
 	}
 	return ""

@@ -88,6 +88,15 @@ func TestRole(t *testing.T) {
 		"マーケティング責任者": DecisionMaker, "事業責任者": DecisionMaker, "院長": DecisionMaker, "学長": DecisionMaker, "事務長": DecisionMaker,
 		"経営者": DecisionMaker, "Executive Officer": DecisionMaker, "Senior Executive Officer": DecisionMaker, "Corporate Officer": DecisionMaker,
 		"店長": Manager, "支配人": Manager, "副店長": Manager, "Compliance Officer": Practitioner, "Officer": Practitioner,
+		// Scrum's Product Owner was a decision maker by its Owner; General
+		// Manager a manager by its Manager, GM, ディレクター and オーナー no role.
+		"Product Owner": Manager, "Senior Product Owner": Manager, "プロダクトオーナー": Manager, "Service Owner": Manager,
+		"Owner": DecisionMaker, "Business Owner": DecisionMaker, "オーナー": DecisionMaker, "オーナー社長": DecisionMaker, "Chief Product Owner": DecisionMaker,
+		"General Manager": DecisionMaker, "GM": DecisionMaker, "General Manager, Sales": DecisionMaker, "ゼネラルマネージャー": DecisionMaker, "ｾﾞﾈﾗﾙﾏﾈｰｼﾞｬｰ": DecisionMaker,
+		"Deputy General Manager": Manager, "Assistant General Manager": Manager, "DGM": Manager, "AGM": Manager, "Deputy GM": Manager, "Deputy Director": Manager,
+		"ゼネラルマネージャー補佐": Manager, "Assistant to the General Manager": Practitioner, "General Affairs Manager": Manager, "Deputy President": DecisionMaker,
+		"ディレクター": DecisionMaker, "マーケティングディレクター": DecisionMaker, "ディレクター補佐": Manager,
+		"Webディレクター": Practitioner, "ＷＥＢディレクター": Practitioner, "アートディレクター": Practitioner, "アシスタントディレクター": Practitioner,
 	} {
 		if got := Role(title); got != want {
 			t.Errorf("Role(%q) = %q, want %q", title, got, want)
