@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -69,6 +70,19 @@ type LinkView struct {
 	URL      string `json:"url"`
 	Tracked  string `json:"tracked"`
 	Honeypot bool   `json:"honeypot,omitempty"`
+	// Snippet, the honeypot's only: the HTML to paste into the email.
+	Snippet string `json:"snippet,omitempty"`
+}
+
+// honeypotSnippet is the honeypot link as the email's HTML must hold it:
+// no text, so nothing shows even where a mail client drops the style;
+// display:none takes it out of the page, the accessibility tree and the
+// tab order; aria-hidden and tabindex="-1" do so where the style is
+// dropped. A scanner reads the HTML's links, not what shows, and fetches
+// it; a reader, with a mouse, a keyboard or a screen reader, never
+// reaches it (one who did would have their visit flagged a scanner's).
+func honeypotSnippet(tracked string) string {
+	return `<a href="` + html.EscapeString(tracked) + `" aria-hidden="true" tabindex="-1" style="display:none"></a>`
 }
 
 func (h *Handler) linkRoutes(mux *http.ServeMux) {
@@ -82,7 +96,11 @@ func (h *Handler) linkRoutes(mux *http.ServeMux) {
 const mergeField = "{{baton_token}}"
 
 func (h *Handler) tracked(r *http.Request, l links.Link) LinkView {
-	return LinkView{ID: l.ID, URL: l.URL, Tracked: httpx.BaseURL(h.PublicURL, r, h.Proxies) + "/c/" + l.ID + "/" + mergeField, Honeypot: l.Honeypot}
+	v := LinkView{ID: l.ID, URL: l.URL, Tracked: httpx.BaseURL(h.PublicURL, r, h.Proxies) + "/c/" + l.ID + "/" + mergeField, Honeypot: l.Honeypot}
+	if l.Honeypot {
+		v.Snippet = honeypotSnippet(v.Tracked)
+	}
+	return v
 }
 
 func (h *Handler) addLinks(w http.ResponseWriter, r *http.Request) {
