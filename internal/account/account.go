@@ -73,10 +73,14 @@ type Account struct {
 	Visits     Visits            `json:"visits"`               // anonymous visits from the company's network
 	MergedInto string            `json:"mergedInto,omitempty"` // merged away: the account that took its people
 	MQAs       []string          `json:"mqas,omitempty"`       // MQAs raised, oldest first
-	LastMQA    time.Time         `json:"lastMqa,omitzero"`     // when the latest was raised: its window runs from there
-	UpdatedAt  time.Time         `json:"updatedAt"`
-	Named      bool              `json:"named,omitempty"` // an operator named it (split): the name stays
-	Cut        int               `json:"cut,omitempty"`   // bytes each member text keeps, when fewer than maxMemberText (fit)
+	// MergedFrom: the accounts merged into it (Merge), theirs too; their
+	// MQAs stay in their own partitions, and the latest's window holds here
+	// (ShownMQAs lists them with its own).
+	MergedFrom []string  `json:"mergedFrom,omitempty"`
+	LastMQA    time.Time `json:"lastMqa,omitzero"` // when the latest was raised: its window runs from there
+	UpdatedAt  time.Time `json:"updatedAt"`
+	Named      bool      `json:"named,omitempty"` // an operator named it (split): the name stays
+	Cut        int       `json:"cut,omitempty"`   // bytes each member text keeps, when fewer than maxMemberText (fit)
 	// KeysFull: since when the account has refused grouping keys its people
 	// brought, having MaxNameKeys names or MaxDomainKeys domains (roomFor).
 	KeysFull time.Time `json:"keysFull,omitzero"`

@@ -70,6 +70,11 @@ func (b *Book) Merge(ctx context.Context, into, from string) (Account, error) {
 		if src.LastMQA.After(dst.LastMQA) {
 			dst.LastMQA = src.LastMQA // one MQA per window across the merge
 		}
+		for _, id := range append([]string{src.ID}, src.MergedFrom...) {
+			if !slices.Contains(dst.MergedFrom, id) {
+				dst.MergedFrom = append(dst.MergedFrom, id)
+			}
+		}
 		dst.Visits.Count += src.Visits.Count
 		if src.Visits.Last.After(dst.Visits.Last) {
 			dst.Visits.Last = src.Visits.Last

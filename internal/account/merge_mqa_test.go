@@ -71,7 +71,16 @@ func TestMergeKeepsTheWindowOfAnMQARaised(t *testing.T) {
 		}
 	}
 	w.clk.Advance(2 * 24 * time.Hour)
-	if m, err := w.book.Merge(ctx, into, from); err != nil || len(m.MQAs) != 0 || len(w.sent) != 1 {
+	m, err := w.book.Merge(ctx, into, from)
+	if err != nil || len(m.MQAs) != 0 || len(w.sent) != 1 {
 		t.Fatalf("within the window of the MQA merged in: %+v %v, sent %d", m.MQAs, err, len(w.sent))
+	}
+	// The merged account's page lists the MQA holding its window (it said
+	// "No MQA yet."); it stays stored where it was raised.
+	if ms, err := w.book.ShownMQAs(ctx, m); err != nil || len(ms) != 1 || ms[0].ID != w.sent[0].ID || ms[0].Account != from {
+		t.Fatalf("the merged account's MQAs shown: %+v %v", ms, err)
+	}
+	if own, err := w.book.MQAs(ctx, into); err != nil || len(own) != 0 {
+		t.Fatalf("the merged account's own partition: %+v %v", own, err)
 	}
 }

@@ -302,6 +302,26 @@ func (b *Book) MQAs(ctx context.Context, id string) ([]MQA, error) {
 	return out, nil
 }
 
+// ShownMQAs lists the MQAs an account's page shows, first first: its own
+// and those the accounts merged into it raised (Account.MergedFrom), whose
+// window holds back its next MQA as its own would. MQAs reads one
+// account's partition, as erasure needs; this one is for reading.
+func (b *Book) ShownMQAs(ctx context.Context, a Account) ([]MQA, error) {
+	out, err := b.MQAs(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range a.MergedFrom {
+		ms, err := b.MQAs(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ms...)
+	}
+	slices.SortStableFunc(out, func(x, y MQA) int { return x.At.Compare(y.At) })
+	return out, nil
+}
+
 // flush hands the account's MQAs not yet handed over to delivery (Send),
 // then marks them sent. A failure leaves them unsent: the next refresh of
 // the account (the feed retries the batch) sends them again, and delivery

@@ -142,7 +142,7 @@ func (h *Handler) getAccount(w http.ResponseWriter, r *http.Request) {
 		h.accountErr(w, err)
 		return
 	}
-	ms, err := h.Accounts.MQAs(r.Context(), id)
+	ms, err := h.Accounts.ShownMQAs(r.Context(), a)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -12,9 +12,11 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/net/idna"
 
@@ -121,7 +123,11 @@ type accountPageView struct {
 	Covered  int
 	Coverage []roleCount
 	Attrs    []accountAttr
-	MQAs     []account.MQA // newest first
+	MQAs     []account.MQA // newest first, those of the accounts merged into it too
+	// HeldBy: when the MQA whose window holds back the next was raised,
+	// where the page lists no MQA of then (an account merged into this one
+	// before merges recorded where from); zero otherwise.
+	HeldBy time.Time
 	// Others are the accounts the merge form offers: the list's first 200
 	// by score, and the one a same-name note's link (?from=) or the form
 	// sent names, chosen, wherever it stands in the list.
@@ -199,6 +205,9 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, status int
 	}
 	for i := len(mqas) - 1; i >= 0; i-- {
 		v.MQAs = append(v.MQAs, mqas[i])
+	}
+	if !a.LastMQA.IsZero() && !slices.ContainsFunc(mqas, func(m account.MQA) bool { return !m.At.Before(a.LastMQA) }) {
+		v.HeldBy = a.LastMQA
 	}
 	if errMsg == "" {
 		switch r.URL.Query().Get("m") {
@@ -295,7 +304,7 @@ func (h *Handler) accountFormError(w http.ResponseWriter, r *http.Request, id st
 		h.pageError(w, r, http.StatusNotFound, "../../", "No such account.")
 		return
 	}
-	mqas, err := h.Accounts.MQAs(r.Context(), id)
+	mqas, err := h.Accounts.ShownMQAs(r.Context(), a)
 	if err != nil {
 		h.fail(w, r, err)
 		return
