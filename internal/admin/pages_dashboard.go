@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/baton-hq/baton/internal/reports"
 )
@@ -29,6 +30,7 @@ type dashboardView struct {
 	Dead                                *deadAlert // dead letters waiting for a replay (nil: none)
 	NoLeads                             bool       // the store has no lead at all, whatever the filters: the page says what brings them
 	Demo                                bool       // a demo site is served (the local stack): NoLeads links to it
+	AsOf                                string     // the figures are the sweep's snapshot of this time ("": computed now)
 }
 
 func (v dashboardView) badField() string { return v.Field }
@@ -107,14 +109,15 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusBadRequest, "dashboard", "Reports", "", "reports", v)
 		return
 	}
-	people, err := reports.Load(context.WithoutCancel(r.Context()), h.Reports.T)
+	figs, err := h.dashboardFigures(r, f, v.By)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	v.AsOf = figs.asOf
 	channels := map[string]bool{}
 	v.NoLeads, v.Demo = true, h.Demo
-	for _, row := range reports.Funnel(people, reports.Filter{Loc: f.Loc}) {
+	for _, row := range figs.everyone {
 		if row.Group != "(all)" && row.Group != "(none)" {
 			channels[row.Group] = true
 		}
@@ -123,7 +126,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	v.Channels = sortedKeys(channels)
-	funnel := reports.Funnel(people, f)
+	funnel := figs.funnel
 	var all reports.FunnelRow
 	if len(funnel) > 0 {
 		all = funnel[0]
@@ -135,7 +138,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	fc := newChart("Funnel", reports.Stages, vals, func(v float64) string { return strconv.Itoa(int(v)) })
 	fc.Stages = true
 	v.Charts = []chart{fc}
-	att := reports.Attribution(people, f)["mql"][v.Model]
+	att := figs.credit[v.Model]
 	keys := sortedKeys(att)
 	var names map[string]string // by campaign: the campaigns' names for their ids
 	if v.By == "campaign" {
@@ -176,7 +179,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	// Every condition of the rules, in the file's order, as the report
 	// lists them (withEveryRule): one that qualified nobody is what tuning
 	// looks for. A period without any MQL says so instead of rows of zeros.
-	quality := reports.Quality(people, f)
+	quality := figs.quality
 	if len(quality) > 0 {
 		quality = withEveryRule(quality, h.rules())
 	}
@@ -216,10 +219,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 		v.CSV[name] = "reports/" + name + "?" + cq.Encode()
 	}
-	if v.SLA, err = h.slaRows(r.Context(), people, f); err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	v.SLA = figs.sla
 	v.SLAText = h.Reports.Calendar.Describe(h.Reports.SLA)
 	k, _, err := h.kpi(r)
 	if err != nil { // its filters are checked above
@@ -283,4 +283,53 @@ func kpiByMonth(k kpiAnswer) *kpiTable {
 		}
 	}
 	return t
+}
+
+// dashFigures are the figures the dashboard shows.
+type dashFigures struct {
+	everyone []reports.FunnelRow // by channel, no filter: the channels to pick and whether there is any lead
+	funnel   []reports.FunnelRow
+	credit   map[string]map[string]float64 // the MQLs' attribution: model -> group -> credit
+	quality  []reports.QualityRow
+	sla      []reports.SLARow
+	asOf     string // the snapshot's time ("": computed now)
+}
+
+// dashboardFigures are the figures of the filter, grouped by by: without
+// a period or channel picked, from the sweep's snapshot (one item read,
+// whatever the people) once it counts reports.SnapshotFrom people or
+// more; else computed from every scored person's facts.
+func (h *Handler) dashboardFigures(r *http.Request, f reports.Filter, by string) (dashFigures, error) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	if q.Get("from") == "" && q.Get("to") == "" && q.Get("channel") == "" && q.Get("period") == "" {
+		s, ok, err := reports.ReadSnapshot(ctx, h.Reports.T)
+		if err != nil {
+			return dashFigures{}, err
+		}
+		g, grouped := s.By[by]
+		everyone, any := s.By["channel"]
+		if ok && grouped && any && s.People >= reports.SnapshotFrom {
+			return dashFigures{everyone: everyone.Funnel, funnel: g.Funnel, credit: g.MQLCredit, quality: s.Quality, sla: s.SLA, asOf: h.asOf(s.At)}, nil
+		}
+	}
+	people, err := reports.Load(context.WithoutCancel(ctx), h.Reports.T)
+	if err != nil {
+		return dashFigures{}, err
+	}
+	d := dashFigures{everyone: reports.Funnel(people, reports.Filter{Loc: f.Loc}), funnel: reports.Funnel(people, f),
+		credit: reports.Attribution(people, f)["mql"], quality: reports.Quality(people, f)}
+	d.sla, err = h.slaRows(ctx, people, f)
+	return d, err
+}
+
+// asOf says when a snapshot was taken, in the configured zone: its time
+// of day, and its date too when not today's.
+func (h *Handler) asOf(at time.Time) string {
+	loc := h.Reports.Calendar.Location()
+	at = at.In(loc)
+	if y, m, d := h.Reports.now().In(loc).Date(); at.Year() == y && at.Month() == m && at.Day() == d {
+		return at.Format("15:04")
+	}
+	return at.Format("2006-01-02 15:04")
 }

@@ -27,6 +27,7 @@ var ja = map[string]string{
 	"other site, unverified": "外部サイト・未確認",
 	"Not a link: this address is not on your sites (BATON_SITE_ORIGINS), and anyone can send an event naming any address. Copy it if you mean to open it.": "リンクにしていません。自社サイト（BATON_SITE_ORIGINS）のアドレスではなく、どのアドレスを名乗るイベントも誰でも送れるためです。開くときはコピーしてください。",
 	"Attempts":        "試行回数",
+	"as of %s":        "集計 %s 時点",
 	"Attributes":      "属性",
 	"Awaiting":        "判定待ち",
 	"Became MQLs":     "MQL 化",

@@ -44,6 +44,7 @@ const (
 	dlq      = "internal/deadletter"
 	feedback = "internal/feedback"
 	repnames = "internal/repnames"
+	reports  = "internal/reports"
 )
 
 // kinds is who owns what.
@@ -75,8 +76,9 @@ var kinds = []kind{
 	{"NOTOKEN#", "", click}, // a campaign's clicks that came without a recipient token (counts, no one's)
 	{"MQLS", "", qualify},
 	{"AGG#", "", qualify},
-	{"SCORED#", "", qualify}, // the index of scored people (reports)
-	{"RANKING", "", qualify}, // the people list's order, kept by the sweep
+	{"SCORED#", "", qualify},   // the index of scored people (reports)
+	{"RANKING", "", qualify},   // the people list's order, kept by the sweep
+	{"DASHBOARD", "", reports}, // the dashboard's figures, kept by the sweep
 	{"LINK#", "LINK", links},
 	{"CAMP#", "CAMP", links},
 	{"CAMP#", "L#", links},
@@ -117,7 +119,7 @@ var itemKinds = map[string]string{
 // that builds and decodes the partition's key (others use its function).
 var partitionOwner = map[string]string{
 	"V#": eventlog, "P#": identity, "EMAIL#": identity, "TOMB#": privacy, "SESS#": session, "JOB#": qualify, "CLICKDUE": click, "CAMPEV#": click, "NOTOKEN#": click,
-	"MQLS": qualify, "AGG#": qualify, "SCORED#": qualify, "RANKING": qualify, "LINK#": links, "CAMP#": links, "CAMPS": links, "EXT#": push, "INBOX": push, "Q#": queue,
+	"MQLS": qualify, "AGG#": qualify, "SCORED#": qualify, "RANKING": qualify, "DASHBOARD": reports, "LINK#": links, "CAMP#": links, "CAMPS": links, "EXT#": push, "INBOX": push, "Q#": queue,
 	"ACCTS": account, "ACCTKEY#": account, "ACCT#": account, "ACCTGONE#": account, "AUDIT": audit, "DLQLEASE": dlq, "SFAFORGET#": push,
 	"REPNAME": repnames, "MQLDELIVERED": push, "CONNSINCE": push, "SLAOWNER": sla,
 }

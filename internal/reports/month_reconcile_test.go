@@ -14,6 +14,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/reports"
+	"github.com/baton-hq/baton/internal/table"
 	"github.com/baton-hq/baton/internal/table/bolttable"
 )
 
@@ -71,7 +72,7 @@ type month struct {
 	q   *qualify.Qualifier
 	st  *identity.Stitcher
 	log *eventlog.Log
-	tb  *bolttable.Table
+	tb  table.Table
 	t0  time.Time
 	ids map[string]string
 }
@@ -84,6 +85,13 @@ func newMonth(t *testing.T) *month {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tb.Close() })
+	return newMonthOn(t, tb, clk)
+}
+
+// newMonthOn is newMonth on tb, its clock clk's (set to the month's start).
+func newMonthOn(t *testing.T, tb table.Table, clk *clock.Manual) *month {
+	t0 := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	clk.Set(t0)
 	log := &eventlog.Log{T: tb, Now: clk.Now}
 	dir := &identity.Directory{T: tb, Now: clk.Now}
 	q := &qualify.Qualifier{T: tb, Dir: dir, Log: log, Engine: pts{}, Now: clk.Now}
@@ -162,8 +170,10 @@ func (m *month) deal(who, ref, outcome string, amount float64, at time.Time) {
 }
 
 // buildMonth: the month of the brief.
-func buildMonth(t *testing.T) *month {
-	m := newMonth(t)
+func buildMonth(t *testing.T) *month { return fillMonth(newMonth(t)) }
+
+// fillMonth writes the month of the brief in m's table.
+func fillMonth(m *month) *month {
 	d := m.day
 	// A: plain MQL accepted and won.
 	m.mql("a", d(1))

@@ -16,6 +16,7 @@ import (
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
+	"github.com/baton-hq/baton/internal/reports"
 	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/sla"
 	"github.com/baton-hq/baton/internal/stdwebhook"
@@ -26,7 +27,8 @@ import (
 // announced (once each), rescore jobs advance (their people listed, then
 // rescored), (once per store) the reports' index of scored people and
 // the campaigns' list are completed, and the people list's ranking is
-// built again when stale (qualify.RefreshRanking). Retention is DynamoDB
+// built again when stale (qualify.RefreshRanking), and so are the
+// dashboard's figures (reports.RefreshSnapshot). Retention is DynamoDB
 // TTL on AWS and the local stack's purge.
 //
 // Each step has a budget (sweepBudgets), together within the sweep
@@ -47,24 +49,24 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 	if a.SettleClicks != nil {
 		step(sweepBudgets.clicks, func(ctx context.Context) error { _, err := a.SettleClicks(ctx); return err })
 	}
+	// Sales' time runs from the lead's delivery (push keeps it), when a
+	// connector hands leads to them; else from the raise (the inbox).
+	var delivered sla.Delivered
+	var between sla.DeliveredBetween
+	if a.Config.HandsOff() {
+		delivered = func(ctx context.Context, mqlID string) (time.Time, bool, error) {
+			return push.FirstDelivery(ctx, a.Table, mqlID)
+		}
+		between = func(ctx context.Context, from, to time.Time) (map[string]time.Time, error) {
+			return push.FirstDeliveredBetween(ctx, a.Table, from, to)
+		}
+	}
 	var bs []sla.Breach
 	if a.Qualifier != nil {
 		// An SLA webhook that fails (down, or refusing a payload) holds
 		// back nothing either: on AWS only the sweep advances rescore jobs.
-		// Sales' time runs from the lead's delivery (push keeps it), when
-		// a connector hands leads to them; else from the raise (the inbox).
 		// The MQLs delivered within the lookback are looked at whatever
 		// their raise: a dead letter replayed months later is sales' then.
-		var delivered sla.Delivered
-		var between sla.DeliveredBetween
-		if a.Config.HandsOff() {
-			delivered = func(ctx context.Context, mqlID string) (time.Time, bool, error) {
-				return push.FirstDelivery(ctx, a.Table, mqlID)
-			}
-			between = func(ctx context.Context, from, to time.Time) (map[string]time.Time, error) {
-				return push.FirstDeliveredBetween(ctx, a.Table, from, to)
-			}
-		}
 		sweeper := &sla.Sweeper{Q: a.Qualifier, Delivered: delivered, Between: between, Now: a.Now}
 		if a.BreachOwner != nil {
 			// The rep the SFA's assignment gave the lead: sales have
@@ -128,6 +130,17 @@ func (a *Core) Sweep(ctx context.Context) ([]sla.Breach, error) {
 			}
 			return err
 		})
+		// The dashboard's figures (reports.ReadSnapshot), built again
+		// when older than reports.SnapshotMaxAge: every scored person's
+		// facts read, as a dashboard load read them before.
+		in := reports.SLAInputs{Within: a.Config.File.AcceptWithin(a.Cal), Calendar: a.Cal, Delivered: delivered, Between: between}
+		step(sweepBudgets.dashboard, func(ctx context.Context) error {
+			_, err := reports.RefreshSnapshot(ctx, a.Table, in, a.Now(), reports.SnapshotMaxAge)
+			if err != nil && ctx.Err() != nil {
+				a.Log.Warn("dashboard: building its figures took longer than the sweep's budget; it shows the last ones built", "budget", sweepBudgets.dashboard)
+			}
+			return err
+		})
 	}
 	return bs, errors.Join(errs...)
 }
@@ -164,10 +177,14 @@ func boundedOwners(read func(context.Context, qualify.MQL) (qualify.Owner, error
 	}
 }
 
-// sweepBudgets are the sweep's steps' times: 20 + 25 + 10 + 25 + 10 + 10 +
-// 15 s, within the sweep function's 120 s with room to answer (the
+// sweepBudgets are the sweep's steps' times: 20 + 25 + 10 + 15 + 10 + 10 +
+// 15 + 10 s, within the sweep function's 120 s with room to answer (the
 // function's context also ends lambdafn.Reserve before its deadline).
-var sweepBudgets = struct{ clicks, sla, requeue, rescores, backfill, ranking time.Duration }{20 * time.Second, 25 * time.Second, 10 * time.Second, 25 * time.Second, 10 * time.Second, 15 * time.Second}
+// The dashboard's 10 s were the rescores': a rescore job keeps its
+// progress per person and goes on at the next run, the dashboard's
+// figures are built whole or not at all.
+var sweepBudgets = struct{ clicks, sla, requeue, rescores, backfill, ranking, dashboard time.Duration }{
+	20 * time.Second, 25 * time.Second, 10 * time.Second, 15 * time.Second, 10 * time.Second, 15 * time.Second, 10 * time.Second}
 
 // LostAfter and LostWindow are when an MQL with no delivery record is
 // taken as lost and queued again (push.Requeue): 2 hours after its raise
