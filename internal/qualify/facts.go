@@ -38,10 +38,17 @@ type Facts struct {
 // with their events (the ledger is not read). People never scored (no
 // record, no history) are left out. It never writes.
 func AllFacts(ctx context.Context, t table.Table) ([]*Facts, error) {
+	return AllFactsAtOnce(ctx, t, factsParallel)
+}
+
+// AllFactsAtOnce is AllFacts reading n people's facts at once (the
+// sweep's builds: on DynamoDB a read takes milliseconds, and 100,000
+// people's at factsParallel would not fit their budget).
+func AllFactsAtOnce(ctx context.Context, t table.Table, n int) ([]*Facts, error) {
 	var all []*Facts
 	done, err := indexComplete(ctx, t)
 	if err == nil && done {
-		all, err = indexedFacts(ctx, t)
+		all, err = indexedFacts(ctx, t, n)
 	} else if err == nil {
 		all, err = scanFacts(ctx, t) // people scored before the index, until the sweep indexes them
 	}

@@ -204,15 +204,15 @@ func factsOf(ctx context.Context, t table.Table, id string) (*Facts, error) {
 // once, about 17,000 people took API Gateway's 30 s).
 const factsParallel = 32
 
-// indexedFacts reads every indexed person's facts, factsParallel at a time.
-func indexedFacts(ctx context.Context, t table.Table) ([]*Facts, error) {
+// indexedFacts reads every indexed person's facts, n at a time.
+func indexedFacts(ctx context.Context, t table.Table, n int) ([]*Facts, error) {
 	ids, err := scoredPeople(ctx, t)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*Facts, len(ids))
 	errs := make([]error, len(ids))
-	err = fanout.Each(len(ids), factsParallel, func(i int) { out[i], errs[i] = factsOf(ctx, t, ids[i]) })
+	err = fanout.Each(len(ids), n, func(i int) { out[i], errs[i] = factsOf(ctx, t, ids[i]) })
 	if err := errors.Join(append(errs, err)...); err != nil {
 		return nil, err
 	}

@@ -34,7 +34,18 @@ type Person = qualify.Facts
 // query more), so that a rep whose first outcomes were recorded under the
 // id while the SFA did not answer is one rep, not two.
 func Load(ctx context.Context, t table.Table) ([]*Person, error) {
-	people, err := qualify.AllFacts(ctx, t)
+	return load(ctx, t, 0)
+}
+
+// load is Load reading n people's facts at once (0: qualify's number).
+func load(ctx context.Context, t table.Table, n int) ([]*Person, error) {
+	var people []*Person
+	var err error
+	if n > 0 {
+		people, err = qualify.AllFactsAtOnce(ctx, t, n)
+	} else {
+		people, err = qualify.AllFacts(ctx, t)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -267,8 +278,13 @@ var Models = []string{"first", "last", "linear", "position"}
 // than the record's list counts from its aggregate (qualify.Dropped), so
 // linear and position credit every touch.
 func Attribution(people []*Person, f Filter) map[string]map[string]map[string]float64 {
+	return attribution(people, f, qualify.StageMQL, qualify.StageSQL, qualify.StageCustomer)
+}
+
+// attribution is Attribution of the stages given.
+func attribution(people []*Person, f Filter, stages ...string) map[string]map[string]map[string]float64 {
 	out := map[string]map[string]map[string]float64{}
-	for _, stage := range []string{qualify.StageMQL, qualify.StageSQL, qualify.StageCustomer} {
+	for _, stage := range stages {
 		out[stage] = map[string]map[string]float64{}
 		for _, m := range Models {
 			out[stage][m] = map[string]float64{}

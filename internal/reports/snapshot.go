@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/calendar"
+	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/sla"
 	"github.com/baton-hq/baton/internal/table"
 )
@@ -44,6 +45,10 @@ var SnapshotFrom = 2000
 // dashboard grouped so computes live.
 var snapshotMaxBytes = 350_000
 
+// snapshotParallel is how many people's facts a build reads at once (as
+// the ranking's build: on DynamoDB a read takes milliseconds).
+const snapshotParallel = 128
+
 // Groupings are the dashboard's groupings, in the order kept in the
 // snapshot while it fits (the last ones dropped first).
 var Groupings = []string{"channel", "source", "medium", "campaign"}
@@ -80,7 +85,7 @@ func Figures(ctx context.Context, t table.Table, people []*Person, in SLAInputs,
 	loc := in.Calendar.Location()
 	for _, by := range Groupings {
 		f := Filter{By: by, Loc: loc}
-		s.By[by] = Grouped{Funnel: Funnel(people, f), MQLCredit: Attribution(people, f)["mql"]}
+		s.By[by] = Grouped{Funnel: Funnel(people, f), MQLCredit: attribution(people, f, qualify.StageMQL)[qualify.StageMQL]}
 	}
 	f := Filter{Loc: loc}
 	s.Quality = Quality(people, f)
@@ -114,7 +119,7 @@ func ReadSnapshot(ctx context.Context, t table.Table) (Snapshot, bool, error) {
 // BuildSnapshot reads every scored person's facts (Load) and stores the
 // dashboard's figures as of now.
 func BuildSnapshot(ctx context.Context, t table.Table, in SLAInputs, now time.Time) error {
-	people, err := Load(ctx, t)
+	people, err := load(ctx, t, snapshotParallel)
 	if err != nil {
 		return err
 	}
