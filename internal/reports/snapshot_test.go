@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,6 +78,13 @@ func TestSnapshotIsTheLiveFigures(t *testing.T) {
 		}
 		if s.People != len(people) || len(people) != 7 || !s.At.Equal(now) {
 			t.Fatalf("snapshot of %d people at %v; want %d at %v", s.People, s.At, len(people), now)
+		}
+		// Counts, not people: nothing for an erasure to take out.
+		stored := asJSON(t, s)
+		for who, id := range m.ids {
+			if strings.Contains(stored, id) || strings.Contains(stored, who+"@example.com") {
+				t.Errorf("the snapshot names %s (%s)", who, id)
+			}
 		}
 		loc := in.Calendar.Location()
 		for _, by := range reports.Groupings {
