@@ -30,6 +30,7 @@ import (
 	"github.com/baton-hq/baton/internal/push"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/repnames"
+	"github.com/baton-hq/baton/internal/reports"
 	"github.com/baton-hq/baton/internal/rulebook"
 	"github.com/baton-hq/baton/internal/session"
 	"github.com/baton-hq/baton/internal/sla"
@@ -156,6 +157,7 @@ func (a *App) eraser() *privacy.Eraser {
 		a.Push,                               // the push queue's messages and dead letters (on AWS: see push.Worker.Deliver)
 		&feedback.KintoneChanges{T: a.Table}, // when kintone first showed another status for an MQL
 		repnames.Keeper{T: a.Table},          // an SFA rep's name (their email), asked by email
+		reports.SnapshotKeeper{T: a.Table},   // the dashboard's figures: sales' reasons may name the person
 	)
 	if a.Accounts != nil {
 		e.Register(a.Accounts) // the person's place in their account and in its MQAs

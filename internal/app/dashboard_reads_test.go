@@ -126,3 +126,44 @@ func TestDashboardReadsTheSweepsFigures(t *testing.T) {
 		t.Errorf("a period picked read %d items and said it was as of the build", c.Items)
 	}
 }
+
+// TestErasureDropsTheDashboardSnapshot: the snapshot counts no lead by
+// name, but the reasons sales gave are their own words and may name one:
+// an erasure deletes it (the dashboard computes live until the sweep
+// builds it again), rather than leaving it up to the next build.
+func TestErasureDropsTheDashboardSnapshot(t *testing.T) {
+	defer func(n int) { reports.SnapshotFrom = n }(reports.SnapshotFrom)
+	reports.SnapshotFrom = 1
+	a, clk := lambdatest.NewAppClock(t)
+	ctx := context.Background()
+	var person string
+	for i := range 2 {
+		vis := fmt.Sprintf("erase-browser-%d", i)
+		at := lambdatest.T0.Add(time.Duration(i) * time.Minute)
+		evs := []event.Event{{ID: fmt.Sprintf("erase-%d", i), VisitorID: vis, Type: event.PageView, Timestamp: at, ReceivedAt: at, URL: "https://www.example.com/"}}
+		if _, err := a.Events.Append(ctx, evs); err != nil {
+			t.Fatal(err)
+		}
+		res, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: vis, Email: fmt.Sprintf("e%d@maker.example", i), At: at, Strength: identity.Strong})
+		if err != nil {
+			t.Fatal(err)
+		}
+		person = res.ID
+		if err := a.Qualifier.Process(ctx, evs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.Advance(time.Hour)
+	if _, err := a.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := reports.ReadSnapshot(ctx, a.Table); !ok || err != nil {
+		t.Fatalf("the sweep built no snapshot: %v", err)
+	}
+	if _, err := a.Eraser.Erase(ctx, person); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := reports.ReadSnapshot(ctx, a.Table); ok || err != nil {
+		t.Errorf("the dashboard's snapshot outlived an erasure (%v)", err)
+	}
+}

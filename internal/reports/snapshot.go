@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/baton-hq/baton/internal/calendar"
+	"github.com/baton-hq/baton/internal/privacy"
 	"github.com/baton-hq/baton/internal/qualify"
 	"github.com/baton-hq/baton/internal/sla"
 	"github.com/baton-hq/baton/internal/table"
@@ -24,8 +25,9 @@ import (
 //
 // It holds counts, credits and the groups' values (channels, sources,
 // media, campaign ids), the SLA's owners (sales reps) and the reasons
-// sales gave: no lead's id, name or email, so an erasure has nothing to
-// take out of it (the next build counts without the person).
+// sales gave: no lead's id, name or email, but a reason is sales' own
+// words and may name the lead, so an erasure deletes the snapshot
+// (SnapshotKeeper) and the dashboard computes live until the next build.
 const (
 	snapshotPK = "DASHBOARD"
 	snapshotSK = "figures"
@@ -136,6 +138,27 @@ func BuildSnapshot(ctx context.Context, t table.Table, in SLAInputs, now time.Ti
 		return err
 	}
 	return t.Put(ctx, table.Item{PK: snapshotPK, SK: snapshotSK, Kind: "dashboard", Data: data}, table.Always)
+}
+
+// SnapshotKeeper is the snapshot's privacy.Keeper: any erasure deletes
+// it, so that what the erased person's MQLs gave it (a reason sales wrote
+// about them, a rep's name asked to be forgotten) does not outlive the
+// erasure until the next build. The figures are everyone's, not the
+// person's items: neither counted as removed nor disclosed.
+type SnapshotKeeper struct{ T table.Table }
+
+// Forget implements privacy.Forgetter.
+func (k SnapshotKeeper) Forget(ctx context.Context, _ privacy.Subject) (privacy.Removed, error) {
+	err := k.T.Delete(ctx, snapshotPK, snapshotSK, table.Always)
+	if errors.Is(err, table.ErrNotFound) {
+		err = nil
+	}
+	return privacy.Removed{}, err
+}
+
+// Disclose implements privacy.Discloser: nothing of the person's own.
+func (k SnapshotKeeper) Disclose(context.Context, privacy.Subject) (privacy.Disclosure, error) {
+	return privacy.Disclosure{}, nil
 }
 
 // RefreshSnapshot builds the snapshot again when it is older than maxAge
