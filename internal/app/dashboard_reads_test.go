@@ -3,20 +3,14 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/reports"
-	"github.com/baton-hq/baton/internal/table/tablecount"
 	"github.com/baton-hq/baton/internal/testutil/lambdatest"
 )
 
@@ -31,62 +25,17 @@ func TestDashboardReadsTheSweepsFigures(t *testing.T) {
 	a, clk := lambdatest.NewAppClock(t)
 	ctx := context.Background()
 	const people = 300
-	var wg sync.WaitGroup
-	errs := make(chan error, people)
-	for w := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < people; i += 8 {
-				vis := fmt.Sprintf("dash-browser-%04d", i)
-				at := lambdatest.T0.Add(time.Duration(i) * time.Minute)
-				evs := []event.Event{{ID: fmt.Sprintf("dash-%04d", i), VisitorID: vis, Type: event.PageView, Timestamp: at, ReceivedAt: at,
-					URL: fmt.Sprintf("https://www.example.com/lp?utm_source=src%d&utm_medium=cpc&utm_campaign=camp%d", i%3, i%4)}}
-				if _, err := a.Events.Append(ctx, evs); err != nil {
-					errs <- err
-					return
-				}
-				if _, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: vis, Email: fmt.Sprintf("d%04d@maker.example", i), At: at, Strength: identity.Strong}); err != nil {
-					errs <- err
-					return
-				}
-				if err := a.Qualifier.Process(ctx, evs); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
+	scorePeople(t, a, people, 8, "dash", func(i int, vis string) ([]event.Event, identity.Identification) {
+		at := lambdatest.T0.Add(time.Duration(i) * time.Minute)
+		return []event.Event{{ID: fmt.Sprintf("dash-%04d", i), VisitorID: vis, Type: event.PageView, Timestamp: at, ReceivedAt: at,
+			URL: fmt.Sprintf("https://www.example.com/lp?utm_source=src%d&utm_medium=cpc&utm_campaign=camp%d", i%3, i%4)}}, identity.Identification{At: at}
+	})
 	clk.Advance(6 * time.Hour)
 	if _, err := a.Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
 
-	ct := tablecount.New(a.Table)
-	counted, err := app.New(ctx, a.Config, ct, slog.New(slog.DiscardHandler), app.WithClock(clk.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	counted.Admin.Routes(mux)
-	get := func(path string) (string, tablecount.Counts) {
-		t.Helper()
-		req := httptest.NewRequest("GET", path, nil)
-		req.Header.Set("Authorization", "Bearer "+lambdatest.Env["BATON_ADMIN_TOKEN"])
-		req.Header.Set("Accept", "text/html")
-		rec := httptest.NewRecorder()
-		ct.Reset()
-		mux.ServeHTTP(rec, req)
-		if rec.Code != 200 {
-			t.Fatalf("%s: %d %s", path, rec.Code, rec.Body)
-		}
-		return rec.Body.String(), ct.Counts()
-	}
+	get := countedAdmin(t, a, clk)
 	asOf := regexp.MustCompile(`<p class="small muted as-of">[^<]*</p>\n`)
 	builtAt := clk.Now().In(a.Cal.Location()).Format("15:04")
 	for _, by := range reports.Groupings {
@@ -136,23 +85,15 @@ func TestErasureDropsTheDashboardSnapshot(t *testing.T) {
 	reports.SnapshotFrom = 1
 	a, clk := lambdatest.NewAppClock(t)
 	ctx := context.Background()
-	var person string
-	for i := range 2 {
-		vis := fmt.Sprintf("erase-browser-%d", i)
+	scorePeople(t, a, 2, 1, "erase", func(i int, vis string) ([]event.Event, identity.Identification) {
 		at := lambdatest.T0.Add(time.Duration(i) * time.Minute)
-		evs := []event.Event{{ID: fmt.Sprintf("erase-%d", i), VisitorID: vis, Type: event.PageView, Timestamp: at, ReceivedAt: at, URL: "https://www.example.com/"}}
-		if _, err := a.Events.Append(ctx, evs); err != nil {
-			t.Fatal(err)
-		}
-		res, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: vis, Email: fmt.Sprintf("e%d@maker.example", i), At: at, Strength: identity.Strong})
-		if err != nil {
-			t.Fatal(err)
-		}
-		person = res.ID
-		if err := a.Qualifier.Process(ctx, evs); err != nil {
-			t.Fatal(err)
-		}
+		return []event.Event{{ID: fmt.Sprintf("erase-%d", i), VisitorID: vis, Type: event.PageView, Timestamp: at, ReceivedAt: at, URL: "https://www.example.com/"}}, identity.Identification{At: at}
+	})
+	erased, err := a.Stitcher.Dir.ByEmail(ctx, "erase0001@maker.example")
+	if err != nil {
+		t.Fatal(err)
 	}
+	person := erased.ID
 	clk.Advance(time.Hour)
 	if _, err := a.Sweep(ctx); err != nil {
 		t.Fatal(err)

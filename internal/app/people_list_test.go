@@ -4,20 +4,14 @@ import (
 	"context"
 	"fmt"
 	"html"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/baton-hq/baton/internal/app"
 	"github.com/baton-hq/baton/internal/event"
 	"github.com/baton-hq/baton/internal/identity"
 	"github.com/baton-hq/baton/internal/qualify"
-	"github.com/baton-hq/baton/internal/table/tablecount"
 	"github.com/baton-hq/baton/internal/testutil/lambdatest"
 )
 
@@ -30,39 +24,14 @@ func TestPeopleListReadsAPage(t *testing.T) {
 	a, clk := lambdatest.NewAppClock(t)
 	ctx := context.Background()
 	const people = 2100 // past the 2,000 from which pages read the ranking
-	var wg sync.WaitGroup
-	errs := make(chan error, people)
-	for w := range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < people; i += 16 {
-				vis := fmt.Sprintf("list-browser-%04d", i)
-				evs := make([]event.Event, 1+i%7) // scores from 1 to 7 page views' points
-				for k := range evs {
-					at := lambdatest.T0.Add(time.Duration(k) * time.Minute)
-					evs[k] = event.Event{ID: fmt.Sprintf("list-%04d-%d", i, k), VisitorID: vis, Type: event.PageView, URL: fmt.Sprintf("https://www.example.com/blog/%d", k), Timestamp: at, ReceivedAt: at}
-				}
-				if _, err := a.Events.Append(ctx, evs); err != nil {
-					errs <- err
-					return
-				}
-				if _, _, err := a.Stitcher.Identify(ctx, identity.Identification{Visitor: vis, Email: fmt.Sprintf("p%04d@maker.example", i), At: lambdatest.T0, Strength: identity.Strong}); err != nil {
-					errs <- err
-					return
-				}
-				if err := a.Qualifier.Process(ctx, evs); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
+	scorePeople(t, a, people, 16, "list", func(i int, vis string) ([]event.Event, identity.Identification) {
+		evs := make([]event.Event, 1+i%7) // scores from 1 to 7 page views' points
+		for k := range evs {
+			at := lambdatest.T0.Add(time.Duration(k) * time.Minute)
+			evs[k] = event.Event{ID: fmt.Sprintf("list-%04d-%d", i, k), VisitorID: vis, Type: event.PageView, URL: fmt.Sprintf("https://www.example.com/blog/%d", k), Timestamp: at, ReceivedAt: at}
+		}
+		return evs, identity.Identification{At: lambdatest.T0}
+	})
 	clk.Advance(time.Hour)
 	if _, err := a.Sweep(ctx); err != nil {
 		t.Fatal(err)
@@ -72,36 +41,21 @@ func TestPeopleListReadsAPage(t *testing.T) {
 		t.Fatalf("%d scored: %v", len(want), err)
 	}
 
-	ct := tablecount.New(a.Table)
-	counted, err := app.New(ctx, a.Config, ct, slog.New(slog.DiscardHandler), app.WithClock(clk.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	counted.Admin.Routes(mux)
+	get := countedAdmin(t, a, clk)
 	row := regexp.MustCompile(`<a href="people/([^"]+)">`)
 	next := regexp.MustCompile(`<a href="(people\?[^"]*after=[^"]*)">`)
 	var listed []string
 	path := "/admin/people"
 	for page := 1; page <= 2; page++ {
-		req := httptest.NewRequest("GET", path, nil)
-		req.Header.Set("Authorization", "Bearer "+lambdatest.Env["BATON_ADMIN_TOKEN"])
-		req.Header.Set("Accept", "text/html")
-		rec := httptest.NewRecorder()
-		ct.Reset()
-		mux.ServeHTTP(rec, req)
-		c := ct.Counts()
-		if rec.Code != 200 {
-			t.Fatalf("%s: %d %s", path, rec.Code, rec.Body)
-		}
+		body, c := get(path)
 		t.Logf("%s: %d items read in %d calls", path, c.Items, c.Calls)
 		if c.Items >= people || c.Scans != 0 {
 			t.Errorf("page %d of the people list reads %+v: as many as there are people", page, c)
 		}
-		for _, m := range row.FindAllStringSubmatch(rec.Body.String(), -1) {
+		for _, m := range row.FindAllStringSubmatch(body, -1) {
 			listed = append(listed, m[1])
 		}
-		m := next.FindStringSubmatch(rec.Body.String())
+		m := next.FindStringSubmatch(body)
 		if m == nil {
 			t.Fatalf("page %d has no link to the next", page)
 		}
